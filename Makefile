@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make run` and `make test`. Only Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format migrate load-demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## Serve on http://127.0.0.1:$${PORT:-8000}, migrating and loading the demo data first.
+run: $(VENV)/.installed
+	$(BIN)/python -m app migrate
+	$(BIN)/python -m app load-demo
+	$(BIN)/python -m app serve
+
+## The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
+test: $(VENV)/.installed-test
+	TEST_DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on $$TEST_DATABASE_URL =="; \
+		$(BIN)/pytest; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(VENV)/.installed
+	$(BIN)/python -m app migrate
+
+load-demo: $(VENV)/.installed
+	$(BIN)/python -m app load-demo
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

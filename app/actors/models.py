@@ -1,0 +1,62 @@
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ForeignKey, PrimaryKeyConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.database import Base, JSONDocument, RecordMixin
+
+
+class Actor(RecordMixin, Base):
+    __tablename__ = "actors"
+
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    external_ids: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+
+    aliases: Mapped[list["ActorAlias"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="ActorAlias.position"
+    )
+    affiliations: Mapped[list["Affiliation"]] = relationship(
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="Affiliation.position",
+        foreign_keys="Affiliation.subject_id",
+    )
+
+
+class ActorAlias(Base):
+    __tablename__ = "actor_aliases"
+    __table_args__ = (PrimaryKeyConstraint("actor_id", "position"),)
+
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(35))
+
+
+class Affiliation(Base):
+    """The subject actor is `kind` (member_of, leads, represents...) of the object actor."""
+
+    __tablename__ = "actor_affiliations"
+    __table_args__ = (PrimaryKeyConstraint("subject_id", "position"),)
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(300))
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+
+    actor: Mapped[Actor] = relationship(lazy="raise", foreign_keys=[actor_id])
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.name

@@ -1,0 +1,104 @@
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.core.pagination import ListQuery
+from app.core.schemas import (
+    ApiModel,
+    Label,
+    LanguageTag,
+    LongText,
+    Name,
+    NoNul,
+    ReadModel,
+    many,
+    ordered_after,
+    patch_model,
+)
+
+ActorKind = Literal[
+    "person",
+    "state",
+    "government",
+    "armed_group",
+    "political_organization",
+    "delegation",
+    "international_organization",
+    "ngo",
+    "media",
+    "other",
+]
+AliasKind = Literal["alias", "former_name", "abbreviation", "transliteration", "native_script"]
+AffiliationKind = Literal[
+    "member_of", "leads", "represents", "part_of", "allied_with", "supported_by"
+]
+ExternalKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$"), NoNul]
+
+
+class AliasIn(ApiModel):
+    name: Name = Field(description="Another name the actor goes by.", examples=["JFS"])
+    kind: AliasKind = Field("alias", description="What sort of name it is.")
+    language: LanguageTag | None = Field(None, description="BCP 47 tag of the name's language.")
+
+
+class AffiliationIn(ApiModel):
+    actor_id: uuid.UUID = Field(description="The actor this one is affiliated to.")
+    kind: AffiliationKind = Field(description="How: this actor `kind` the other actor.")
+    title: Name | None = Field(None, description="Title or position, e.g. UN Ambassador.")
+    start_date: date | None = Field(None, description="When the affiliation began.")
+    end_date: date | None = Field(None, description="When it ended; null if current or unknown.")
+
+    _end_after_start = ordered_after("end_date", "start_date")
+
+
+class ActorCreate(ApiModel):
+    name: Name = Field(description="Canonical name.", examples=["Bashar al-Ja'afari"])
+    kind: ActorKind = Field(description="What sort of actor this is.")
+    aliases: list[AliasIn] = many("Other names: former names, abbreviations, transliterations.")
+    country: Label | None = Field(None, description="Country the actor belongs to, if any.")
+    description: LongText | None = Field(None, description="Who or what the actor is.")
+    external_ids: dict[ExternalKey, Label] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Identifiers elsewhere, keyed by system: wikidata, ucdp, acled...",
+        examples=[{"wikidata": "Q298909"}],
+    )
+    affiliations: list[AffiliationIn] = many("Dated links to other actors.")
+
+
+ActorUpdate = patch_model(ActorCreate)
+
+
+class AliasRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    kind: AliasKind
+    language: str | None
+
+
+class AffiliationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    actor_id: uuid.UUID
+    actor_name: str = Field(description="Name of the actor affiliated to.")
+    kind: AffiliationKind
+    title: str | None
+    start_date: date | None
+    end_date: date | None
+
+
+class ActorRead(ReadModel):
+    name: str
+    kind: ActorKind
+    aliases: list[AliasRead]
+    country: str | None
+    description: str | None
+    external_ids: dict[str, str]
+    affiliations: list[AffiliationRead]
+
+
+class ActorQuery(ListQuery):
+    q: Name | None = Field(None, description="Name or any alias, forgiving of spelling.")

@@ -1,0 +1,27 @@
+from app.actors.models import Actor, ActorAlias, Affiliation
+from app.actors.repository import ActorRepository
+from app.actors.schemas import ActorCreate
+from app.core.crud import Service, set_columns
+from app.core.names import match_key
+
+
+class ActorService(Service[Actor, ActorCreate]):
+    repository_class = ActorRepository
+    create_schema = ActorCreate
+    label = "actor"
+
+    def apply(self, record: Actor, data: ActorCreate) -> None:
+        self.require(
+            Actor,
+            {("affiliations", i, "actor_id"): a.actor_id for i, a in enumerate(data.affiliations)},
+        )
+        set_columns(record, data, "name", "kind", "country", "description", "external_ids")
+        record.name_key = match_key(data.name)
+        record.aliases = [
+            ActorAlias(position=i, name_key=match_key(alias.name), **alias.model_dump())
+            for i, alias in enumerate(data.aliases)
+        ]
+        record.affiliations = [
+            Affiliation(position=i, **affiliation.model_dump())
+            for i, affiliation in enumerate(data.affiliations)
+        ]

@@ -1,0 +1,138 @@
+"""What every resource shares: reading live records, paging them, and the write rules
+(create, partial update through the create schema's validation, soft delete)."""
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Generic, TypeVar
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from app.core.database import Base, utcnow
+from app.core.errors import NotFound, Unprocessable, field_error
+from app.core.pagination import ListQuery, SortKey, paginate
+from app.core.schemas import ApiModel, PatchModel
+
+M = TypeVar("M", bound=Base)
+C = TypeVar("C", bound=ApiModel)
+Loc = tuple[str | int, ...]
+
+
+class Repository(Generic[M]):
+    """Every query of one resource: its live rows, how they load, filter and sort."""
+
+    model: type[M]
+    load_options: ClassVar[Sequence[LoaderOption]] = ()
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def live(self) -> Select[tuple[M]]:
+        return select(self.model).where(self.model.deleted_at.is_(None))  # type: ignore[attr-defined]
+
+    def get(self, record_id: uuid.UUID) -> M | None:
+        statement = (
+            self.live()
+            .where(self.model.id == record_id)  # type: ignore[attr-defined]
+            .options(*self.load_options)
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalars(statement).one_or_none()
+
+    def page(self, query: ListQuery) -> tuple[list[M], str | None]:
+        statement = self.filtered(self.live(), query).options(*self.load_options)
+        return paginate(self.session, statement, self.order(query), query)
+
+    def filtered(self, statement: Select[tuple[M]], query: ListQuery) -> Select[tuple[M]]:
+        return statement
+
+    def order(self, query: ListQuery) -> list[SortKey]:
+        return [SortKey(self.model.created_at), SortKey(self.model.id)]  # type: ignore[attr-defined]
+
+
+class Service(ABC, Generic[M, C]):
+    """The write rules of one resource. It flushes; the caller commits."""
+
+    repository_class: type[Repository[M]]
+    create_schema: type[C]
+    label: ClassVar[str] = "record"
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.repository = self.repository_class(session)
+
+    def get(self, record_id: uuid.UUID) -> M:
+        record = self.repository.get(record_id)
+        if record is None:
+            raise NotFound(f"No {self.label} with id {record_id}.")
+        return record
+
+    def list(self, query: ListQuery) -> tuple[list[M], str | None]:
+        return self.repository.page(query)
+
+    def create(self, data: C) -> M:
+        record = self.repository.model()
+        self.apply(record, data)
+        self.session.add(record)
+        self.session.flush()
+        return self.get(record.id)  # type: ignore[attr-defined]
+
+    def update(self, record_id: uuid.UUID, patch: PatchModel) -> M:
+        record = self.get(record_id)
+        self.apply(record, self._merged(record, patch))
+        record.updated_at = utcnow()  # type: ignore[attr-defined]
+        self.session.flush()
+        return self.get(record_id)
+
+    def delete(self, record_id: uuid.UUID) -> None:
+        record = self.get(record_id)
+        record.deleted_at = utcnow()  # type: ignore[attr-defined]
+        self.session.flush()
+
+    @abstractmethod
+    def apply(self, record: M, data: C) -> None:
+        """Copy validated data onto the record, checking every reference it makes."""
+
+    def _merged(self, record: M, patch: PatchModel) -> C:
+        """The record as it would be after the patch, validated like a new record."""
+        current = self.create_schema.model_validate(record, from_attributes=True).model_dump()
+        try:
+            return self.create_schema.model_validate(current | patch.model_dump(exclude_unset=True))
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+            ) from exc
+
+    def require(self, model: type[Base], references: Mapping[Loc, uuid.UUID | None]) -> None:
+        """Refuse the write when a referenced record does not exist (or was deleted)."""
+        wanted = {value for value in references.values() if value is not None}
+        if not wanted:
+            return
+        found = set(
+            self.session.scalars(
+                select(model.id).where(  # type: ignore[attr-defined]
+                    model.id.in_(wanted),  # type: ignore[attr-defined]
+                    model.deleted_at.is_(None),  # type: ignore[attr-defined]
+                )
+            )
+        )
+        errors = [
+            field_error(
+                ("body", *loc),
+                f"no {model.__tablename__} record with id {value}",
+                "missing_reference",
+            )
+            for loc, value in references.items()
+            if value is not None and value not in found
+        ]
+        if errors:
+            raise Unprocessable("; ".join(f"{e.field}: {e.message}" for e in errors), errors)
+
+
+def set_columns(record: Base, data: ApiModel, *names: str) -> None:
+    for name in names:
+        setattr(record, name, getattr(data, name))

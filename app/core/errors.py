@@ -1,0 +1,183 @@
+"""Error types that carry their HTTP status, and the one renderer that turns any failure into
+an RFC 9457 `application/problem+json` response."""
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(
+        description="Where the bad value is: body, query or path, then the field."
+    )
+    field: str = Field(description="The field path in dotted form, e.g. `killed.best`.")
+    message: str = Field(description="Why the value was refused.")
+    type: str = Field(description="A stable code for the kind of error.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field("about:blank", description="A URI naming the kind of problem.")
+    title: str = Field(description="A short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request.")
+    instance: str | None = Field(None, description="The path of the request.")
+    errors: list[FieldError] | None = Field(None, description="Each refused field, for 422s.")
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_MEDIA_TYPE
+
+
+class AppError(Exception):
+    status = 500
+    title = "Internal Server Error"
+
+    def __init__(self, detail: str, errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = list(errors)
+
+
+class NotFound(AppError):
+    status = 404
+    title = "Not Found"
+
+
+class Conflict(AppError):
+    status = 409
+    title = "Conflict"
+
+
+class Unprocessable(AppError):
+    status = 422
+    title = "Unprocessable Content"
+
+    @classmethod
+    def at(
+        cls, loc: Sequence[str | int], message: str, type_: str = "value_error"
+    ) -> "Unprocessable":
+        error = field_error(loc, message, type_)
+        return cls(f"{error.field}: {message}", [error])
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    title = "Service Unavailable"
+
+
+def field_error(loc: Sequence[str | int], message: str, type_: str) -> FieldError:
+    path = [part for part in loc if part not in ("body", "query", "path", "header")]
+    dotted = ".".join(str(part) for part in path) or str(loc[0] if loc else "body")
+    return FieldError(loc=list(loc), field=dotted, message=message, type=type_)
+
+
+def problem(
+    request: Request, status: int, title: str, detail: str, **extra: Any
+) -> ProblemResponse:
+    body = Problem(title=title, status=status, detail=detail, instance=request.url.path, **extra)
+    return ProblemResponse(body.model_dump(exclude_none=True), status_code=status)
+
+
+async def _app_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, AppError)
+    return problem(request, exc.status, exc.title, exc.detail, errors=exc.errors or None)
+
+
+async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        field_error(_location(error), error["msg"].removeprefix("Value error, "), error["type"])
+        for error in exc.errors()
+    ]
+    detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
+    return problem(request, 422, "Unprocessable Content", detail, errors=errors)
+
+
+def _location(error: dict[str, Any]) -> tuple[str | int, ...]:
+    # A JSON syntax error is located by character offset, which names no field.
+    return ("body",) if error["type"] == "json_invalid" else tuple(error["loc"])
+
+
+async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    response = problem(request, exc.status_code, _title(exc.status_code), str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
+    return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the path answers to (Starlette names only the first route's)."""
+    return [
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+
+
+async def _integrity_error(request: Request, exc: Exception) -> ProblemResponse:
+    logger.info("integrity error: %s", exc)
+    return problem(request, 409, "Conflict", "The change conflicts with data already stored.")
+
+
+async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated or _is_operational(exc):
+        logger.warning("database unavailable: %s", exc)
+        return problem(request, 503, "Service Unavailable", "The database is unavailable.")
+    return await _unexpected_error(request, exc)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
+    logger.exception("unexpected error", exc_info=exc)
+    return problem(request, 500, "Internal Server Error", "An unexpected error occurred.")
+
+
+def _is_operational(exc: DBAPIError) -> bool:
+    return type(exc).__name__ in {"OperationalError", "InterfaceError"}
+
+
+def _title(status: int) -> str:
+    return HTTPStatus(status).phrase
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries declaring the problem responses a route can give."""
+    return {status: {"model": Problem, "description": _title(status)} for status in statuses}
+
+
+def problem_media_types(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Declare every 4xx and 5xx body as `application/problem+json`, as it is sent."""
+    for operation in (op for path in openapi["paths"].values() for op in path.values()):
+        for status, response in operation["responses"].items():
+            if status[0] in "45" and "application/json" in response.get("content", {}):
+                response["content"] = {PROBLEM_MEDIA_TYPE: response["content"]["application/json"]}
+    return openapi

@@ -1,0 +1,119 @@
+"""Keyset (cursor) pagination: stable order, no skipped or repeated rows, constant cost per page."""
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, Select, and_, or_, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from app.core.errors import Unprocessable
+from app.core.schemas import ApiModel, ordered_after
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+class ListQuery(ApiModel):
+    """Query parameters every list accepts; each domain adds its filters."""
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page (1 to 500).")
+    cursor: str | None = Field(
+        None, max_length=1024, description="Opaque cursor from a previous page's `next_cursor`."
+    )
+
+
+class DatedListQuery(ListQuery):
+    """A list filtered by an inclusive date range."""
+
+    from_: date | None = Field(None, alias="from", description="On or after this date.")
+    to: date | None = Field(None, description="On or before this date.")
+
+    _to_after_from = ordered_after("to", "from_")
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T] = Field(description="The rows of this page.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: InstrumentedAttribute[Any]
+    descending: bool = False
+
+
+_PARSERS: dict[type, Callable[[Any], Any]] = {
+    uuid.UUID: uuid.UUID,
+    datetime: datetime.fromisoformat,
+    date: date.fromisoformat,
+    str: str,
+    int: int,
+}
+
+
+def paginate(
+    session: Session, statement: Select[Any], order: Sequence[SortKey], query: ListQuery
+) -> tuple[list[Any], str | None]:
+    """One page of `statement` in `order` (which must end with a unique column)."""
+    if query.cursor is not None:
+        statement = statement.where(_after(order, _decode(query.cursor, order)))
+    ordering = [key.column.desc() if key.descending else key.column.asc() for key in order]
+    rows = list(session.scalars(statement.order_by(*ordering).limit(query.limit + 1)))
+    if len(rows) <= query.limit:
+        return rows, None
+    rows = rows[: query.limit]
+    return rows, _encode(order, [getattr(rows[-1], key.column.key) for key in order])
+
+
+def _after(order: Sequence[SortKey], values: list[Any]) -> ColumnElement[bool]:
+    if len({key.descending for key in order}) == 1:
+        columns = tuple_(*(key.column for key in order))
+        bound = tuple_(*values)
+        return columns < bound if order[0].descending else columns > bound
+    clauses = []
+    for position, key in enumerate(order):
+        equal = [order[i].column == values[i] for i in range(position)]
+        beyond = key.column < values[position] if key.descending else key.column > values[position]
+        clauses.append(and_(*equal, beyond))
+    return or_(*clauses)
+
+
+def _encode(order: Sequence[SortKey], values: list[Any]) -> str:
+    payload = {"k": [key.column.key for key in order], "v": [_plain(value) for value in values]}
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+
+def _decode(cursor: str, order: Sequence[SortKey]) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        payload = json.loads(raw)
+        if payload["k"] != [key.column.key for key in order] or len(payload["v"]) != len(order):
+            raise ValueError("cursor belongs to another order")
+        return [_parse(key, value) for key, value in zip(order, payload["v"], strict=True)]
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
+        raise Unprocessable.at(
+            ["query", "cursor"], "malformed cursor: pass a next_cursor unchanged"
+        ) from exc
+
+
+def _parse(key: SortKey, value: Any) -> Any:
+    python_type = key.column.type.python_type
+    if not isinstance(value, str):
+        raise ValueError("cursor values are strings")
+    return _PARSERS[python_type](value)

@@ -1,0 +1,127 @@
+"""Building blocks every domain's request and response schemas share."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
+
+
+def _reject_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL bytes")
+    return value
+
+
+NoNul = AfterValidator(_reject_nul)
+
+# Strings are trimmed, bounded and free of NUL bytes (PostgreSQL refuses them).
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
+]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048), NoNul]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), NoNul
+]
+LanguageTag = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
+]
+
+
+class ApiModel(BaseModel):
+    """Request bodies: unknown fields and non-finite numbers are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class PatchModel(ApiModel):
+    """A partial update: only the fields sent are applied; required fields may not become null."""
+
+    not_nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: Any) -> Any:
+        if value is None and info.field_name in cls.not_nullable:
+            raise ValueError("may not be null")
+        return value
+
+
+def ordered_after(field: str, *earlier: str) -> Any:
+    """A validator refusing `field` when it is smaller than any of the `earlier` fields."""
+
+    def check(cls: type, value: Any, info: ValidationInfo) -> Any:
+        for other in earlier:
+            bound = info.data.get(other)
+            if value is not None and bound is not None and value < bound:
+                raise ValueError(f"must not be less than {other.rstrip('_')} ({bound})")
+        return value
+
+    return field_validator(field)(classmethod(check))  # type: ignore[arg-type]
+
+
+def patch_model(create_model_cls: type[ApiModel]) -> type[PatchModel]:
+    """The PATCH schema of a resource: every field of its create schema, each optional."""
+    fields: dict[str, Any] = {}
+    for name, info in create_model_cls.model_fields.items():
+        constrained = (
+            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        )
+        fields[name] = (constrained | None, Field(None, description=info.description))
+    required = frozenset(
+        name for name, info in create_model_cls.model_fields.items() if not _accepts_none(info)
+    )
+    resource = create_model_cls.__name__.removesuffix("Create")
+    model = create_model(
+        f"{resource}Update",
+        __base__=PatchModel,
+        __doc__=f"Partial update of a {resource}.",
+        **fields,
+    )
+    model.not_nullable = required
+    return model
+
+
+def _accepts_none(info: FieldInfo) -> bool:
+    return info.default is None and not info.is_required()
+
+
+class ReadModel(BaseModel):
+    """Responses, built from the stored records."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID = Field(description="Stable identifier of the record.")
+    created_at: datetime = Field(description="When the record was created (UTC).")
+    updated_at: datetime = Field(description="When the record was last changed (UTC).")
+    version: int = Field(
+        description="Incremented on every change; used for optimistic concurrency."
+    )
+
+
+class ActorRef(BaseModel):
+    """An actor named beside its id, so a frontend can show it without another call."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+
+
+MAX_ITEMS = 200
+
+
+def many(description: str) -> Any:
+    """A bounded list field, empty by default."""
+    return Field(default_factory=list, max_length=MAX_ITEMS, description=description)

@@ -1,0 +1,75 @@
+"""Loads the demo dataset (the seed article, `seed.json`) through the services, so it passes
+the same validation as the API. Records refer to each other as `@key`; the loader swaps each
+key for the id of the record it created."""
+
+import json
+import uuid
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.actors.models import Actor
+from app.actors.schemas import ActorUpdate
+from app.actors.service import ActorService
+from app.core.crud import Service
+from app.incidents.service import IncidentService
+from app.negotiations.service import AgreementService, ProcessService, SessionService
+from app.sources.service import SourceService
+from app.statements.service import StatementService
+
+# In dependency order: a record refers only to kinds loaded before it.
+SERVICES: dict[str, type[Service[Any, Any]]] = {
+    "sources": SourceService,
+    "actors": ActorService,
+    "negotiation_processes": ProcessService,
+    "negotiation_sessions": SessionService,
+    "agreements": AgreementService,
+    "statements": StatementService,
+    "incidents": IncidentService,
+}
+
+
+def demo_dataset() -> dict[str, list[dict[str, Any]]]:
+    text = resources.files("app.demo").joinpath("seed.json").read_text(encoding="utf-8")
+    dataset: dict[str, list[dict[str, Any]]] = json.loads(text)
+    return dataset
+
+
+def is_empty(session: Session) -> bool:
+    return session.scalars(select(Actor.id).limit(1)).first() is None
+
+
+def load_demo(session: Session) -> dict[str, int]:
+    """Create every record of the demo dataset in one transaction; return counts per kind."""
+    dataset = demo_dataset()
+    ids: dict[str, uuid.UUID] = {}
+    for kind, service_class in SERVICES.items():
+        service = service_class(session)
+        for raw in dataset.get(kind, []):
+            # Actors may be affiliated to actors listed after them: linked once all exist.
+            body = {name: value for name, value in raw.items() if name not in ("@id", "affiliations")}
+            record = service.create(service.create_schema.model_validate(_resolve(body, ids)))
+            ids[raw["@id"]] = record.id
+        if kind == "actors":
+            _affiliate(ActorService(session), dataset["actors"], ids)
+    session.commit()
+    return {kind: len(dataset.get(kind, [])) for kind in SERVICES}
+
+
+def _affiliate(service: ActorService, actors: list[dict[str, Any]], ids: dict[str, uuid.UUID]) -> None:
+    for raw in actors:
+        if raw.get("affiliations"):
+            patch = ActorUpdate.model_validate({"affiliations": _resolve(raw["affiliations"], ids)})
+            service.update(ids[raw["@id"]], patch)
+
+
+def _resolve(value: Any, ids: dict[str, uuid.UUID]) -> Any:
+    if isinstance(value, str) and value.startswith("@"):
+        return str(ids[value[1:]])
+    if isinstance(value, list):
+        return [_resolve(item, ids) for item in value]
+    if isinstance(value, dict):
+        return {key: _resolve(item, ids) for key, item in value.items()}
+    return value

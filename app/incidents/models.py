@@ -1,0 +1,90 @@
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
+from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
+
+from app.actors.models import Actor
+from app.core.database import Base, RecordMixin
+from app.negotiations.models import Agreement
+from app.sources.models import Cited
+
+
+@dataclass
+class Place:
+    name: str | None = None
+    governorate: str | None = None
+    district: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    precision: str | None = None
+
+
+@dataclass
+class Casualties:
+    low: int | None = None
+    best: int | None = None
+    high: int | None = None
+
+
+def _casualty_columns(prefix: str) -> list[Mapped[int | None]]:
+    return [mapped_column(f"{prefix}_{bound}", Integer) for bound in ("low", "best", "high")]
+
+
+class Incident(Cited, RecordMixin, Base):
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_start_date_id", "start_date", "id"),)
+
+    type: Mapped[str] = mapped_column(String(64), index=True)
+    sub_type: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    date_precision: Mapped[str] = mapped_column(String(8))
+    place: Mapped[Place] = composite(
+        mapped_column("place_name", String(300)),
+        mapped_column("governorate", String(100)),
+        mapped_column("district", String(100)),
+        mapped_column("latitude", Float),
+        mapped_column("longitude", Float),
+        mapped_column("location_precision", String(16)),
+    )
+    killed: Mapped[Casualties] = composite(*_casualty_columns("killed"))
+    injured: Mapped[Casualties] = composite(*_casualty_columns("injured"))
+    casualty_notes: Mapped[str | None] = mapped_column(Text)
+    verification: Mapped[str] = mapped_column(String(16))
+    violated_agreement_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("agreements.id"), index=True
+    )
+
+    violated_agreement: Mapped[Agreement | None] = relationship(lazy="raise")
+    actors: Mapped[list["IncidentActor"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="IncidentActor.position"
+    )
+
+    @property
+    def violated_agreement_title(self) -> str | None:
+        return self.violated_agreement.title if self.violated_agreement else None
+
+
+class IncidentActor(Base):
+    """An actor's part in an incident, and how firmly it is attributed."""
+
+    __tablename__ = "incident_actors"
+    __table_args__ = (
+        PrimaryKeyConstraint("incident_id", "position"),
+        Index("ix_incident_actors_actor_id_incident_id", "actor_id", "incident_id"),
+    )
+
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    attribution: Mapped[str] = mapped_column(String(16))
+
+    actor: Mapped[Actor] = relationship(lazy="raise")
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.name

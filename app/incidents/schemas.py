@@ -1,0 +1,131 @@
+import uuid
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.core.pagination import DatedListQuery
+from app.core.schemas import (
+    ApiModel,
+    Label,
+    LongText,
+    Name,
+    ReadModel,
+    many,
+    ordered_after,
+    patch_model,
+)
+from app.sources.schemas import CitationIn, CitationRead, citations_field
+from app.statements.schemas import DatePrecision
+
+ActorRole = Literal["perpetrator", "target", "victim", "side"]
+Attribution = Literal["confirmed", "alleged", "claimed", "denied"]
+Verification = Literal["reported", "corroborated", "confirmed", "disputed", "retracted"]
+LocationPrecision = Literal["exact", "near", "town", "district", "governorate", "region", "country"]
+MAX_CASUALTIES = 10_000_000
+
+
+class PlaceIn(ApiModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: Name | None = Field(None, description="Place name as reported.", examples=["Wadi Barada"])
+    governorate: Label | None = Field(None, description="Governorate (muhafazah).")
+    district: Label | None = Field(None, description="District (mintaqah).")
+    latitude: float | None = Field(None, ge=-90, le=90, description="WGS 84 latitude.")
+    longitude: float | None = Field(None, ge=-180, le=180, description="WGS 84 longitude.")
+    precision: LocationPrecision | None = Field(None, description="How precise the point is.")
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> "PlaceIn":
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        return self
+
+
+class CasualtiesIn(ApiModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    low: int | None = Field(None, ge=0, le=MAX_CASUALTIES, description="Lowest credible count.")
+    best: int | None = Field(None, ge=0, le=MAX_CASUALTIES, description="Best estimate.")
+    high: int | None = Field(None, ge=0, le=MAX_CASUALTIES, description="Highest credible count.")
+
+    _best_in_range = ordered_after("best", "low")
+    _high_in_range = ordered_after("high", "low", "best")
+
+
+class IncidentActorIn(ApiModel):
+    actor_id: uuid.UUID = Field(description="The actor involved.")
+    role: ActorRole = Field(description="Its part in the incident.")
+    attribution: Attribution = Field("alleged", description="How firmly the part is attributed.")
+
+
+class IncidentCreate(ApiModel):
+    type: Label = Field(description="What happened: airstrike, shelling, clashes...")
+    sub_type: Label | None = Field(None, description="Finer type, e.g. double_tap_strike.")
+    description: LongText | None = Field(None, description="What happened, in words.")
+    start_date: date = Field(description="First day (or first day of the period if imprecise).")
+    end_date: date | None = Field(None, description="Last day; null while ongoing.")
+    date_precision: DatePrecision = Field("day", description="How precise the dates are.")
+    place: PlaceIn = Field(default_factory=PlaceIn, description="Where it happened.")
+    actors: list[IncidentActorIn] = many("Actors involved, with role and attribution.")
+    killed: CasualtiesIn = Field(default_factory=CasualtiesIn, description="People killed.")
+    injured: CasualtiesIn = Field(default_factory=CasualtiesIn, description="People injured.")
+    casualty_notes: LongText | None = Field(None, description="Who the casualties were.")
+    verification: Verification = Field("reported", description="How well it is established.")
+    violated_agreement_id: uuid.UUID | None = Field(None, description="Agreement it violated.")
+    citations: list[CitationIn] = citations_field()
+
+    _end_after_start = ordered_after("end_date", "start_date")
+
+
+IncidentUpdate = patch_model(IncidentCreate)
+
+
+class IncidentActorRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    actor_id: uuid.UUID
+    actor_name: str
+    role: ActorRole
+    attribution: Attribution
+
+
+class PlaceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str | None
+    governorate: str | None
+    district: str | None
+    latitude: float | None
+    longitude: float | None
+    precision: str | None
+
+
+class CasualtiesRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    low: int | None
+    best: int | None
+    high: int | None
+
+
+class IncidentRead(ReadModel):
+    type: str
+    sub_type: str | None
+    description: str | None
+    start_date: date
+    end_date: date | None
+    date_precision: DatePrecision
+    place: PlaceRead
+    actors: list[IncidentActorRead]
+    killed: CasualtiesRead
+    injured: CasualtiesRead
+    casualty_notes: str | None
+    verification: Verification
+    violated_agreement_id: uuid.UUID | None
+    violated_agreement_title: str | None
+    citations: list[CitationRead]
+
+
+class IncidentQuery(DatedListQuery):
+    actor: Name | None = Field(None, description="Actor involved: id, name or alias.")

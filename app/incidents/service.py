@@ -1,0 +1,30 @@
+from app.actors.models import Actor
+from app.core.crud import Service, set_columns
+from app.incidents.models import Casualties, Incident, IncidentActor, Place
+from app.incidents.repository import IncidentRepository
+from app.incidents.schemas import IncidentCreate
+from app.negotiations.models import Agreement
+from app.sources.service import cite
+
+
+class IncidentService(Service[Incident, IncidentCreate]):
+    repository_class = IncidentRepository
+    create_schema = IncidentCreate
+    label = "incident"
+
+    def apply(self, record: Incident, data: IncidentCreate) -> None:
+        self.require(Agreement, {("violated_agreement_id",): data.violated_agreement_id})
+        self.require(
+            Actor, {("actors", i, "actor_id"): a.actor_id for i, a in enumerate(data.actors)}
+        )
+        set_columns(
+            record, data, "type", "sub_type", "description", "start_date", "end_date",
+            "date_precision", "casualty_notes", "verification", "violated_agreement_id",
+        )  # fmt: skip
+        record.place = Place(**data.place.model_dump())
+        record.killed = Casualties(**data.killed.model_dump())
+        record.injured = Casualties(**data.injured.model_dump())
+        record.actors = [
+            IncidentActor(position=i, **actor.model_dump()) for i, actor in enumerate(data.actors)
+        ]
+        cite(self, record, data.citations)

@@ -1,0 +1,64 @@
+"""The composition root: builds the application and mounts every domain's routes."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+
+from app.actors.router import router as actors_router
+from app.core.config import Settings, get_settings
+from app.core.database import Database, build_engine
+from app.core.errors import install_error_handlers, problem_media_types
+from app.core.health import router as health_router
+from app.incidents.router import router as incidents_router
+from app.negotiations.router import router as negotiations_router
+from app.sources.router import router as sources_router
+from app.statements.router import router as statements_router
+
+DESCRIPTION = """
+Who did what, who said what about whom, and who met whom at which negotiating table in the
+Syrian conflict, with every fact traceable to its source.
+
+Errors are `application/problem+json` (RFC 9457). Lists are cursor-paginated: pass a page's
+`next_cursor` back as `cursor`.
+"""
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPIOffline(
+        title="Syria conflict record API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        favicon_url=None,
+    )
+    app.state.database = database or Database(
+        build_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            connect_timeout=settings.database_connect_timeout,
+        )
+    )
+    install_error_handlers(app)
+    for router in (
+        health_router,
+        sources_router,
+        actors_router,
+        statements_router,
+        incidents_router,
+        negotiations_router,
+    ):
+        app.include_router(router)
+    _document_problems(app)
+    return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_media_types(build_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,124 @@
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.actors.models import Actor
+from app.core.database import Base, JSONDocument, RecordMixin
+from app.sources.models import Cited
+
+
+class NegotiationProcess(RecordMixin, Base):
+    __tablename__ = "negotiation_processes"
+
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class NegotiationSession(Cited, RecordMixin, Base):
+    __tablename__ = "negotiation_sessions"
+
+    process_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("negotiation_processes.id"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    round: Mapped[str | None] = mapped_column(String(100))
+    location: Mapped[str | None] = mapped_column(String(300))
+    start_date: Mapped[dt.date | None] = mapped_column(index=True)
+    end_date: Mapped[dt.date | None]
+    status: Mapped[str] = mapped_column(String(32))
+    format: Mapped[str] = mapped_column(String(32))
+    agenda: Mapped[list[Any]] = mapped_column(JSONDocument, default=list)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    process: Mapped[NegotiationProcess | None] = relationship(lazy="raise")
+    participants: Mapped[list["Participant"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="Participant.position"
+    )
+
+    @property
+    def process_name(self) -> str | None:
+        return self.process.name if self.process else None
+
+
+class Participant(Base):
+    __tablename__ = "negotiation_participants"
+    __table_args__ = (
+        PrimaryKeyConstraint("session_id", "position"),
+        Index("ix_negotiation_participants_actor_id_session_id", "actor_id", "session_id"),
+    )
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("negotiation_sessions.id", ondelete="CASCADE")
+    )
+    position: Mapped[int]
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    on_behalf_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("actors.id"))
+
+    actor: Mapped[Actor] = relationship(lazy="raise", foreign_keys=[actor_id])
+    on_behalf_of: Mapped[Actor | None] = relationship(lazy="raise", foreign_keys=[on_behalf_of_id])
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.name
+
+    @property
+    def on_behalf_of_name(self) -> str | None:
+        return self.on_behalf_of.name if self.on_behalf_of else None
+
+
+class Agreement(Cited, RecordMixin, Base):
+    __tablename__ = "agreements"
+
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(32))
+    date: Mapped[dt.date | None] = mapped_column(index=True)
+    session_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("negotiation_sessions.id"), index=True
+    )
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    session: Mapped[NegotiationSession | None] = relationship(lazy="raise")
+    signatories: Mapped[list["AgreementActor"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="AgreementActor.position"
+    )
+
+    @property
+    def session_name(self) -> str | None:
+        return self.session.name if self.session else None
+
+    def actors_in(self, role: str) -> list[Actor]:
+        return [link.actor for link in self.signatories if link.role == role]
+
+    @property
+    def party_actors(self) -> list[Actor]:
+        return self.actors_in("party")
+
+    @property
+    def guarantor_actors(self) -> list[Actor]:
+        return self.actors_in("guarantor")
+
+    @property
+    def parties(self) -> list[uuid.UUID]:
+        return [actor.id for actor in self.party_actors]
+
+    @property
+    def guarantors(self) -> list[uuid.UUID]:
+        return [actor.id for actor in self.guarantor_actors]
+
+
+class AgreementActor(Base):
+    """A party to or guarantor of an agreement."""
+
+    __tablename__ = "agreement_actors"
+    __table_args__ = (PrimaryKeyConstraint("agreement_id", "position"),)
+
+    agreement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+    actor: Mapped[Actor] = relationship(lazy="raise")

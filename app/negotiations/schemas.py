@@ -1,0 +1,123 @@
+import datetime as dt
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.pagination import ListQuery
+from app.core.schemas import (
+    ActorRef,
+    ApiModel,
+    Label,
+    LongText,
+    Name,
+    ReadModel,
+    many,
+    ordered_after,
+    patch_model,
+)
+from app.sources.schemas import CitationIn, CitationRead, citations_field
+
+SessionStatus = Literal["scheduled", "ongoing", "concluded", "suspended", "collapsed", "postponed"]
+SessionFormat = Literal["direct", "indirect", "mixed", "unknown"]
+ParticipantRole = Literal[
+    "host", "broker", "guarantor", "mediator", "delegation", "head_of_delegation", "observer"
+]
+AgreementKind = Literal["ceasefire", "joint_statement", "memorandum", "other"]
+
+
+class ProcessCreate(ApiModel):
+    name: Name = Field(description="Name of the process.", examples=["Astana process"])
+    description: LongText | None = Field(None, description="What the process is.")
+
+
+ProcessUpdate = patch_model(ProcessCreate)
+
+
+class ProcessRead(ReadModel):
+    name: str
+    description: str | None
+
+
+class ParticipantIn(ApiModel):
+    actor_id: uuid.UUID = Field(description="Who took part.")
+    role: ParticipantRole = Field(description="In what role.")
+    on_behalf_of_id: uuid.UUID | None = Field(None, description="Whom they represented.")
+
+
+class SessionCreate(ApiModel):
+    process_id: uuid.UUID | None = Field(None, description="The process this session belongs to.")
+    name: Name = Field(description="Name of the session.", examples=["Astana talks, round 1"])
+    round: Label | None = Field(None, description="Round or day within the process.")
+    location: Name | None = Field(None, description="Where it was held.")
+    start_date: dt.date | None = Field(None, description="First day (expected or actual).")
+    end_date: dt.date | None = Field(None, description="Last day (expected or actual).")
+    status: SessionStatus = Field("scheduled", description="Where the session stands.")
+    format: SessionFormat = Field("unknown", description="Whether the sides met face to face.")
+    participants: list[ParticipantIn] = many("Who took part, and in what role.")
+    agenda: list[Name] = many("Agenda items.")
+    outcome: LongText | None = Field(None, description="What came of it.")
+    citations: list[CitationIn] = citations_field()
+
+    _end_after_start = ordered_after("end_date", "start_date")
+
+
+SessionUpdate = patch_model(SessionCreate)
+
+
+class ParticipantRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    actor_id: uuid.UUID
+    actor_name: str
+    role: ParticipantRole
+    on_behalf_of_id: uuid.UUID | None
+    on_behalf_of_name: str | None
+
+
+class SessionRead(ReadModel):
+    process_id: uuid.UUID | None
+    process_name: str | None
+    name: str
+    round: str | None
+    location: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    status: SessionStatus
+    format: SessionFormat
+    participants: list[ParticipantRead]
+    agenda: list[str]
+    outcome: str | None
+    citations: list[CitationRead]
+
+
+class SessionQuery(ListQuery):
+    participant: Name | None = Field(None, description="Participant: id, name or alias.")
+
+
+class AgreementCreate(ApiModel):
+    title: Name = Field(description="Title of the agreement.")
+    kind: AgreementKind = Field(description="What sort of agreement it is.")
+    date: dt.date | None = Field(None, description="When it was concluded.")
+    session_id: uuid.UUID | None = Field(None, description="Session where it was concluded.")
+    parties: list[uuid.UUID] = many("Actors bound by it.")
+    guarantors: list[uuid.UUID] = many("Actors guaranteeing it.")
+    summary: LongText | None = Field(None, description="What it says.")
+    citations: list[CitationIn] = citations_field()
+
+
+AgreementUpdate = patch_model(AgreementCreate)
+
+
+class AgreementRead(ReadModel):
+    title: str
+    kind: AgreementKind
+    date: dt.date | None
+    session_id: uuid.UUID | None
+    session_name: str | None
+    parties: list[uuid.UUID]
+    party_actors: list[ActorRef] = Field(description="The parties, named.")
+    guarantors: list[uuid.UUID]
+    guarantor_actors: list[ActorRef] = Field(description="The guarantors, named.")
+    summary: str | None
+    citations: list[CitationRead]

@@ -1,0 +1,60 @@
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, PrimaryKeyConstraint, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from app.core.database import Base, RecordMixin
+
+
+class Source(RecordMixin, Base):
+    __tablename__ = "sources"
+
+    title: Mapped[str] = mapped_column(String(300))
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    published_at: Mapped[datetime | None]
+    kind: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(35))
+    author: Mapped[str | None] = mapped_column(String(300))
+
+
+class CitationRow:
+    """One citation of a source by a record, with the excerpt that carries the fact."""
+
+    position: Mapped[int]
+    source_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sources.id"), index=True)
+    excerpt: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def source(cls) -> Mapped[Source]:
+        return relationship(Source, lazy="raise")
+
+    @property
+    def source_title(self) -> str:
+        return self.source.title
+
+    @property
+    def source_url(self) -> str | None:
+        return self.source.url
+
+
+class Cited:
+    """Gives a record its own `<table>_citations` table, with real foreign keys both ways."""
+
+    __tablename__: str
+
+    @declared_attr
+    def citations(cls) -> Mapped[list[Any]]:
+        table = cls.__tablename__
+        row = type(
+            f"{cls.__name__}Citation",
+            (CitationRow, Base),
+            {
+                "__tablename__": f"{table}_citations",
+                "record_id": mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE")),
+                "__table_args__": (PrimaryKeyConstraint("record_id", "position"),),
+            },
+        )
+        return relationship(row, lazy="raise", cascade="all, delete-orphan", order_by=row.position)

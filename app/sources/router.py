@@ -1,0 +1,15 @@
+from app.core.pagination import ListQuery
+from app.core.routing import crud_router
+from app.sources.schemas import SourceCreate, SourceRead, SourceUpdate
+from app.sources.service import SourceService
+
+router = crud_router(
+    path="/v1/sources",
+    tag="sources",
+    singular="source",
+    service=SourceService,
+    create=SourceCreate,
+    update=SourceUpdate,
+    read=SourceRead,
+    query=ListQuery,
+)

@@ -1,0 +1,66 @@
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.schemas import (
+    ApiModel,
+    LanguageTag,
+    LongText,
+    Name,
+    ReadModel,
+    Url,
+    many,
+    patch_model,
+)
+
+SourceKind = Literal[
+    "news_article",
+    "live_blog",
+    "official_statement",
+    "un_report",
+    "ngo_report",
+    "social_media",
+    "transcript",
+    "other",
+]
+
+
+class SourceFields(ApiModel):
+    title: Name = Field(description="Title of the article, report or post.")
+    publisher: Name | None = Field(None, description="Who published it, e.g. EA WorldView.")
+    url: Url | None = Field(None, description="Where it can be read.")
+    published_at: datetime | None = Field(None, description="When it was published.")
+    kind: SourceKind = Field(description="What sort of source it is.")
+    language: LanguageTag | None = Field(None, description="BCP 47 language tag, e.g. en, ar.")
+    author: Name | None = Field(None, description="Who wrote it.")
+
+
+class SourceCreate(SourceFields):
+    pass
+
+
+SourceUpdate = patch_model(SourceCreate)
+
+
+class SourceRead(ReadModel, SourceFields):
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+
+class CitationIn(ApiModel):
+    source_id: uuid.UUID = Field(description="The cited source.")
+    excerpt: LongText | None = Field(None, description="The words of the source carrying the fact.")
+
+
+class CitationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    source_id: uuid.UUID
+    source_title: str = Field(description="Title of the cited source.")
+    source_url: str | None = Field(description="Where the cited source can be read.")
+    excerpt: str | None
+
+
+def citations_field() -> list[CitationIn]:
+    return many("Sources backing this record, each with the excerpt that carries the fact.")

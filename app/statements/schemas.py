@@ -1,0 +1,99 @@
+import datetime as dt
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.core.pagination import DatedListQuery
+from app.core.schemas import (
+    ActorRef,
+    ApiModel,
+    Label,
+    LanguageTag,
+    LongText,
+    Name,
+    ReadModel,
+    many,
+    patch_model,
+)
+from app.sources.schemas import CitationIn, CitationRead, citations_field
+from app.statements.codes import STATEMENT_TYPE_CODES
+
+DatePrecision = Literal["day", "week", "month", "year"]
+StatementTypeCode = Literal[tuple(sorted(STATEMENT_TYPE_CODES))]  # type: ignore[valid-type]
+
+
+class StatementCreate(ApiModel):
+    speaker_id: uuid.UUID | None = Field(
+        None, description="Who spoke; null for an unnamed speaker."
+    )
+    speaker_label: Name | None = Field(
+        None,
+        description="How the source describes the speaker when unnamed or not an actor.",
+        examples=["rebel sources"],
+    )
+    on_behalf_of_id: uuid.UUID | None = Field(None, description="Whom the speaker spoke for.")
+    date: dt.date = Field(description="When it was said (first day of the period if imprecise).")
+    time: dt.time | None = Field(None, description="Time of day in UTC, when known.")
+    date_precision: DatePrecision = Field("day", description="How precise `date` is.")
+    location: Name | None = Field(None, description="Where it was said.")
+    quote: LongText | None = Field(None, description="The verbatim words.")
+    summary: LongText | None = Field(None, description="A paraphrase, when not quoted verbatim.")
+    translation: LongText | None = Field(None, description="English translation of the quote.")
+    language: LanguageTag | None = Field(None, description="Language of the original words.")
+    type: StatementTypeCode = Field(
+        "statement", description="A code from `/v1/statement-types` (CAMEO-like)."
+    )
+    target_ids: list[uuid.UUID] = many("Actors the statement is about or addressed to.")
+    topics: list[Label] = many("Topics, e.g. ceasefire, detainees, sieges, terrorism.")
+    session_id: uuid.UUID | None = Field(None, description="Negotiation session it was made at.")
+    citations: list[CitationIn] = citations_field()
+
+    @model_validator(mode="after")
+    def _said_something(self) -> "StatementCreate":
+        if self.speaker_id is None and self.speaker_label is None:
+            raise ValueError("give speaker_id or, for an unnamed speaker, speaker_label")
+        if self.quote is None and self.summary is None:
+            raise ValueError("give the quote, a summary, or both")
+        return self
+
+
+StatementUpdate = patch_model(StatementCreate)
+
+
+class StatementRead(ReadModel):
+    speaker_id: uuid.UUID | None
+    speaker_name: str | None = Field(description="Name of the speaking actor.")
+    speaker_label: str | None
+    on_behalf_of_id: uuid.UUID | None
+    on_behalf_of_name: str | None
+    date: dt.date
+    time: dt.time | None
+    date_precision: DatePrecision
+    location: str | None
+    quote: str | None
+    summary: str | None
+    translation: str | None
+    language: str | None
+    type: str
+    target_ids: list[uuid.UUID]
+    targets: list[ActorRef] = Field(description="The targets, named.")
+    topics: list[str]
+    session_id: uuid.UUID | None
+    session_name: str | None
+    citations: list[CitationRead]
+
+
+class StatementTypeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str = Field(description="The value of a statement's `type`.")
+    label: str
+    cameo: str = Field(description="The nearest CAMEO event code.")
+    parent: str | None = Field(description="The broader code this one belongs to.")
+
+
+class StatementQuery(DatedListQuery):
+    speaker: Name | None = Field(None, description="Speaker: id, name or alias.")
+    actor: Name | None = Field(None, description="Speaker or target: id, name or alias.")
+    session: uuid.UUID | None = Field(None, description="Negotiation session id.")

@@ -1,0 +1,37 @@
+from app.actors.models import Actor
+from app.core.crud import Service, set_columns
+from app.negotiations.models import NegotiationSession
+from app.sources.service import cite
+from app.statements.models import Statement, StatementTarget, StatementTopic
+from app.statements.repository import StatementRepository
+from app.statements.schemas import StatementCreate
+
+
+class StatementService(Service[Statement, StatementCreate]):
+    repository_class = StatementRepository
+    create_schema = StatementCreate
+    label = "statement"
+
+    def apply(self, record: Statement, data: StatementCreate) -> None:
+        self.require(NegotiationSession, {("session_id",): data.session_id})
+        self.require(
+            Actor,
+            {
+                ("speaker_id",): data.speaker_id,
+                ("on_behalf_of_id",): data.on_behalf_of_id,
+                **{("target_ids", i): actor_id for i, actor_id in enumerate(data.target_ids)},
+            },
+        )
+        set_columns(
+            record, data, "speaker_id", "speaker_label", "on_behalf_of_id", "date", "time",
+            "date_precision", "location", "quote", "summary", "translation", "language", "type",
+            "session_id",
+        )  # fmt: skip
+        record.target_links = [
+            StatementTarget(position=i, actor_id=actor_id)
+            for i, actor_id in enumerate(data.target_ids)
+        ]
+        record.topic_links = [
+            StatementTopic(position=i, topic=topic) for i, topic in enumerate(data.topics)
+        ]
+        cite(self, record, data.citations)

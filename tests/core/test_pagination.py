@@ -1,0 +1,67 @@
+"""Cursor pagination: stable order, every row exactly once, across pages."""
+
+import pytest
+
+from tests.helpers import all_pages
+
+pytestmark = pytest.mark.anyio
+
+
+async def create_sources(client, count):
+    for number in range(count):
+        body = {"title": f"Bulletin {number:03}", "kind": "news_article"}
+        assert (await client.post("/v1/sources", json=body)).status_code == 201
+
+
+async def test_paging_returns_every_row_once_in_the_order_of_one_big_page(client):
+    await create_sources(client, 23)
+    whole = (await client.get("/v1/sources", params={"limit": 500})).json()
+
+    paged = await all_pages(client, "/v1/sources", limit=5)
+
+    assert whole["next_cursor"] is None
+    assert len(paged) == len(whole["data"]) == 24
+    assert [row["id"] for row in paged] == [row["id"] for row in whole["data"]]
+
+
+async def test_a_page_links_to_the_next(client):
+    await create_sources(client, 3)
+
+    response = await client.get("/v1/sources", params={"limit": 2})
+
+    cursor = response.json()["next_cursor"]
+    assert cursor is not None
+    assert (
+        response.headers["link"] == f'<http://test/v1/sources?limit=2&cursor={cursor}>; rel="next"'
+    )
+
+
+async def test_last_page_has_no_cursor_and_no_link(client):
+    response = await client.get("/v1/sources", params={"limit": 500})
+    assert response.json()["next_cursor"] is None
+    assert "link" not in response.headers
+
+
+async def test_rows_created_while_paging_are_neither_skipped_nor_repeated(client):
+    await create_sources(client, 6)
+    first = (await client.get("/v1/sources", params={"limit": 3})).json()
+    await create_sources(client, 2)
+
+    rest = await all_pages(client, "/v1/sources", limit=3, cursor=first["next_cursor"])
+
+    ids = [row["id"] for row in first["data"] + rest]
+    assert len(ids) == len(set(ids)) == 9
+
+
+async def test_default_page_size_is_50(client):
+    await create_sources(client, 55)
+    page = (await client.get("/v1/sources")).json()
+    assert len(page["data"]) == 50
+    assert page["next_cursor"] is not None
+
+
+async def test_incidents_page_in_date_order(client):
+    rows = await all_pages(client, "/v1/incidents", limit=2)
+    dates = [row["start_date"] for row in rows]
+    assert dates == sorted(dates)
+    assert len(rows) > 2
