@@ -8,7 +8,7 @@ import uvicorn
 from app.core.config import get_settings
 from app.core.database import Database, build_engine
 from app.core.migrations import upgrade
-from app.demo.loader import is_empty, load_demo
+from app.demo.loader import load_demo, load_demo_if_empty
 
 
 def migrate() -> None:
@@ -21,12 +21,12 @@ def migrate() -> None:
 def load_demo_data(force: bool) -> None:
     engine = build_engine(get_settings().database_url)
     with Database(engine).sessions() as session:
-        if not force and not is_empty(session):
-            print("database already holds data: demo dataset not loaded (use --force)")
-            return
-        counts = load_demo(session)
+        counts = load_demo(session) if force else load_demo_if_empty(session)
     engine.dispose()
-    print("demo dataset loaded: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    if counts is None:
+        print("database already holds data: demo dataset not loaded (use --force)")
+    else:
+        print("demo dataset loaded: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
 def serve() -> None:

@@ -37,8 +37,11 @@ def demo_dataset() -> dict[str, list[dict[str, Any]]]:
     return dataset
 
 
-def is_empty(session: Session) -> bool:
-    return session.scalars(select(Actor.id).limit(1)).first() is None
+def load_demo_if_empty(session: Session) -> dict[str, int] | None:
+    """Load the demo dataset unless the database already holds actors; None if skipped."""
+    if session.scalars(select(Actor.id).limit(1)).first() is not None:
+        return None
+    return load_demo(session)
 
 
 def load_demo(session: Session) -> dict[str, int]:
@@ -49,7 +52,9 @@ def load_demo(session: Session) -> dict[str, int]:
         service = service_class(session)
         for raw in dataset.get(kind, []):
             # Actors may be affiliated to actors listed after them: linked once all exist.
-            body = {name: value for name, value in raw.items() if name not in ("@id", "affiliations")}
+            body = {
+                name: value for name, value in raw.items() if name not in ("@id", "affiliations")
+            }
             record = service.create(service.create_schema.model_validate(_resolve(body, ids)))
             ids[raw["@id"]] = record.id
         if kind == "actors":
@@ -58,7 +63,9 @@ def load_demo(session: Session) -> dict[str, int]:
     return {kind: len(dataset.get(kind, [])) for kind in SERVICES}
 
 
-def _affiliate(service: ActorService, actors: list[dict[str, Any]], ids: dict[str, uuid.UUID]) -> None:
+def _affiliate(
+    service: ActorService, actors: list[dict[str, Any]], ids: dict[str, uuid.UUID]
+) -> None:
     for raw in actors:
         if raw.get("affiliations"):
             patch = ActorUpdate.model_validate({"affiliations": _resolve(raw["affiliations"], ids)})

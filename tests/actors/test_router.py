@@ -1,0 +1,71 @@
+import pytest
+
+from tests.helpers import actor_id, assert_problem
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Ja'afari", "Jaafari", "al-Jaafari", "JA’AFARI", "Bashar al-Ja'afari", "الجعفري", "jaafari"],
+)
+async def test_q_finds_jaafari_however_spelled(client, spelling):
+    found = (await client.get("/v1/actors", params={"q": spelling})).json()["data"]
+    assert [actor["name"] for actor in found] == ["Bashar al-Ja'afari"]
+
+
+@pytest.mark.parametrize("name", ["Nusra", "Jabhat al-Nusra", "JFS", "Fatah al-Sham"])
+async def test_q_finds_jabhat_fatah_al_sham_by_former_name_or_abbreviation(client, name):
+    found = (await client.get("/v1/actors", params={"q": name})).json()["data"]
+    assert [actor["name"] for actor in found] == ["Jabhat Fatah al-Sham"]
+
+
+async def test_q_with_no_match_is_an_empty_page(client):
+    body = (await client.get("/v1/actors", params={"q": "Zzyzx"})).json()
+    assert body == {"data": [], "next_cursor": None}
+
+
+async def test_aliases_keep_their_kind_and_language(client):
+    jfs = (await client.get(f"/v1/actors/{await actor_id(client, 'JFS')}")).json()
+    aliases = {alias["name"]: alias for alias in jfs["aliases"]}
+    assert aliases["Jabhat al-Nusra"]["kind"] == "former_name"
+    assert aliases["JFS"]["kind"] == "abbreviation"
+    assert any(alias["language"] == "ar" for alias in jfs["aliases"])
+
+
+async def test_affiliations_embed_the_other_actors_name(client):
+    jaafari = (await client.get(f"/v1/actors/{await actor_id(client, 'Jaafari')}")).json()
+    represents = [a for a in jaafari["affiliations"] if a["kind"] == "represents"]
+    assert represents[0]["actor_name"] == "Syrian government"
+    assert represents[0]["title"] == "UN Ambassador"
+
+
+async def test_alloush_is_of_jaish_al_islam_and_leads_the_opposition_delegation(client):
+    alloush = (await client.get(f"/v1/actors/{await actor_id(client, 'Alloush')}")).json()
+    links = {(a["kind"], a["actor_name"]) for a in alloush["affiliations"]}
+    assert ("member_of", "Jaish al-Islam") in links
+    assert any(kind == "leads" and "delegation" in name.lower() for kind, name in links)
+
+
+async def test_new_alias_is_searchable_at_once(client):
+    hezbollah = await actor_id(client, "Hezbollah")
+    current = (await client.get(f"/v1/actors/{hezbollah}")).json()["aliases"]
+
+    await client.patch(
+        f"/v1/actors/{hezbollah}", json={"aliases": [*current, {"name": "Party of God"}]}
+    )
+
+    assert await actor_id(client, "party of god") == hezbollah
+
+
+async def test_deleted_actor_is_no_longer_found(client):
+    created = (
+        await client.post("/v1/actors", json={"name": "Liwa al-Haq", "kind": "armed_group"})
+    ).json()
+    await client.delete(f"/v1/actors/{created['id']}")
+    assert (await client.get("/v1/actors", params={"q": "Liwa al-Haq"})).json()["data"] == []
+
+
+async def test_external_ids_are_bounded_keys(client):
+    body = {"name": "X", "kind": "person", "external_ids": {"Not A Key!": "1"}}
+    assert_problem(await client.post("/v1/actors", json=body), 422, "external_ids.Not A Key!.[key]")
