@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.core.pagination import ListQuery
 from app.core.schemas import (
@@ -13,6 +13,7 @@ from app.core.schemas import (
     Name,
     NoNul,
     ReadModel,
+    ReadPart,
     many,
     ordered_after,
     patch_model,
@@ -71,17 +72,13 @@ class ActorCreate(ApiModel):
 ActorUpdate = patch_model(ActorCreate)
 
 
-class AliasRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class AliasRead(ReadPart):
     name: str
     kind: AliasKind
     language: str | None
 
 
-class AffiliationRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class AffiliationRead(ReadPart):
     actor_id: uuid.UUID
     actor_name: str = Field(description="Name of the actor affiliated to.")
     kind: AffiliationKind

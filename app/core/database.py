@@ -97,11 +97,17 @@ def _ensure_sqlite_directory(url: str) -> None:
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite defers BEGIN on its own, which breaks SAVEPOINTs; SQLAlchemy then begins instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def build_engine(url: str, *, pool_size: int = 5, connect_timeout: int = 2) -> Engine:
@@ -110,6 +116,7 @@ def build_engine(url: str, *, pool_size: int = 5, connect_timeout: int = 2) -> E
         _ensure_sqlite_directory(url)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(
         url,

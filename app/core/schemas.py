@@ -97,10 +97,14 @@ def _accepts_none(info: FieldInfo) -> bool:
     return info.default is None and not info.is_required()
 
 
-class ReadModel(BaseModel):
-    """Responses, built from the stored records."""
+class ReadPart(BaseModel):
+    """A part of a response, built from a stored record's attributes."""
 
     model_config = ConfigDict(from_attributes=True)
+
+
+class ReadModel(ReadPart):
+    """A whole record as responses show it."""
 
     id: uuid.UUID = Field(description="Stable identifier of the record.")
     created_at: datetime = Field(description="When the record was created (UTC).")
@@ -110,10 +114,8 @@ class ReadModel(BaseModel):
     )
 
 
-class ActorRef(BaseModel):
+class ActorRef(ReadPart):
     """An actor named beside its id, so a frontend can show it without another call."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
     name: str

@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from app.core.pagination import DatedListQuery
 from app.core.schemas import (
@@ -11,6 +11,7 @@ from app.core.schemas import (
     LongText,
     Name,
     ReadModel,
+    ReadPart,
     many,
     ordered_after,
     patch_model,
@@ -81,18 +82,14 @@ class IncidentCreate(ApiModel):
 IncidentUpdate = patch_model(IncidentCreate)
 
 
-class IncidentActorRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class IncidentActorRead(ReadPart):
     actor_id: uuid.UUID
     actor_name: str
     role: ActorRole
     attribution: Attribution
 
 
-class PlaceRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class PlaceRead(ReadPart):
     name: str | None
     governorate: str | None
     district: str | None
@@ -101,9 +98,7 @@ class PlaceRead(BaseModel):
     precision: str | None
 
 
-class CasualtiesRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class CasualtiesRead(ReadPart):
     low: int | None
     best: int | None
     high: int | None

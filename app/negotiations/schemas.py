@@ -2,7 +2,7 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from app.core.pagination import ListQuery
 from app.core.schemas import (
@@ -12,6 +12,7 @@ from app.core.schemas import (
     LongText,
     Name,
     ReadModel,
+    ReadPart,
     many,
     ordered_after,
     patch_model,
@@ -65,9 +66,7 @@ class SessionCreate(ApiModel):
 SessionUpdate = patch_model(SessionCreate)
 
 
-class ParticipantRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ParticipantRead(ReadPart):
     actor_id: uuid.UUID
     actor_name: str
     role: ParticipantRole

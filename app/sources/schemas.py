@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from app.core.schemas import (
     ApiModel,
@@ -10,6 +10,7 @@ from app.core.schemas import (
     LongText,
     Name,
     ReadModel,
+    ReadPart,
     Url,
     many,
     patch_model,
@@ -27,7 +28,7 @@ SourceKind = Literal[
 ]
 
 
-class SourceFields(ApiModel):
+class SourceCreate(ApiModel):
     title: Name = Field(description="Title of the article, report or post.")
     publisher: Name | None = Field(None, description="Who published it, e.g. EA WorldView.")
     url: Url | None = Field(None, description="Where it can be read.")
@@ -37,15 +38,17 @@ class SourceFields(ApiModel):
     author: Name | None = Field(None, description="Who wrote it.")
 
 
-class SourceCreate(SourceFields):
-    pass
-
-
 SourceUpdate = patch_model(SourceCreate)
 
 
-class SourceRead(ReadModel, SourceFields):
-    model_config = ConfigDict(from_attributes=True, extra="ignore")
+class SourceRead(ReadModel):
+    title: str
+    publisher: str | None
+    url: str | None
+    published_at: datetime | None
+    kind: SourceKind
+    language: str | None
+    author: str | None
 
 
 class CitationIn(ApiModel):
@@ -53,9 +56,7 @@ class CitationIn(ApiModel):
     excerpt: LongText | None = Field(None, description="The words of the source carrying the fact.")
 
 
-class CitationRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class CitationRead(ReadPart):
     source_id: uuid.UUID
     source_title: str = Field(description="Title of the cited source.")
     source_url: str | None = Field(description="Where the cited source can be read.")

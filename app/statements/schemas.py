@@ -2,7 +2,7 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from app.core.pagination import DatedListQuery
 from app.core.schemas import (
@@ -13,6 +13,7 @@ from app.core.schemas import (
     LongText,
     Name,
     ReadModel,
+    ReadPart,
     many,
     patch_model,
 )
@@ -84,9 +85,7 @@ class StatementRead(ReadModel):
     citations: list[CitationRead]
 
 
-class StatementTypeRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class StatementTypeRead(ReadPart):
     code: str = Field(description="The value of a statement's `type`.")
     label: str
     cameo: str = Field(description="The nearest CAMEO event code.")
