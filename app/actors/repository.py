@@ -24,7 +24,7 @@ class ActorRepository(Repository[Actor]):
         return statement
 
     def order(self, query: ListQuery) -> list[SortKey]:
-        return [SortKey(Actor.name_key), SortKey(Actor.id)]
+        return [SortKey.of(Actor.name_key), SortKey.of(Actor.id)]
 
 
 def matching_actor_ids(term: str) -> Select[tuple[uuid.UUID]]:

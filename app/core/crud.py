@@ -51,7 +51,7 @@ class Repository(Generic[M]):
         return statement
 
     def order(self, query: ListQuery) -> list[SortKey]:
-        return [SortKey(self.model.created_at), SortKey(self.model.id)]  # type: ignore[attr-defined]
+        return [SortKey.of(self.model.created_at), SortKey.of(self.model.id)]  # type: ignore[attr-defined]
 
 
 class Service(ABC, Generic[M, C]):

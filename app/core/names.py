@@ -26,3 +26,44 @@ def _strip_article(token: str) -> str:
     if token.startswith(_ARABIC_ARTICLE) and len(token) > len(_ARABIC_ARTICLE) + 1:
         return token[len(_ARABIC_ARTICLE) :]
     return token
+
+
+# Transliteration variants collapse to one consonant skeleton: Douma and Duma, Hezbollah and
+# Hizballah, Ja'afari and Jafari, Alloush and Aloush.
+_DIGRAPHS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"),
+             ("dh", "d"), ("ck", "k"), ("q", "k"), ("c", "k"), ("x", "ks"))  # fmt: skip
+_VOWELS = frozenset("aeiouyw")
+SKELETON_MARK = "~"
+
+
+def skeleton(key: str) -> str:
+    """The consonant skeleton of a folded key, word by word (Arabic words are kept whole)."""
+    return " ".join(_skeleton_word(word) for word in key.split())
+
+
+def _skeleton_word(word: str) -> str:
+    if not word.isascii():
+        return word
+    if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWELS:
+        word = word[:-1]  # a silent final h: Hezbollah, Hezbolla; Fatah, Fateh
+    for digraph, letter in _DIGRAPHS:
+        word = word.replace(digraph, letter)
+    head = "a" if word[0] in _VOWELS else word[0]
+    letters = [head, *(letter for letter in word[1:] if letter not in _VOWELS)]
+    collapsed = [letter for i, letter in enumerate(letters) if i == 0 or letter != letters[i - 1]]
+    return "".join(collapsed)
+
+
+def search_terms(text: str) -> set[str]:
+    """The terms a name is found by: every run of its words to the end, folded, and the same
+    runs of its skeleton (marked with `~`). A query matches a term it is a prefix of (folded) or
+    equal to a whole-word prefix of (skeleton)."""
+    key = match_key(text)
+    return set(_word_suffixes(key)) | {
+        SKELETON_MARK + suffix for suffix in _word_suffixes(skeleton(key))
+    }
+
+
+def _word_suffixes(key: str) -> list[str]:
+    words = key.split()
+    return [" ".join(words[i:]) for i in range(len(words))]

@@ -49,8 +49,20 @@ class Page(BaseModel, Generic[T]):
 
 @dataclass(frozen=True)
 class SortKey:
-    column: InstrumentedAttribute[Any]
+    """One key of a list's order: a column or any SQL expression, named in cursors."""
+
+    name: str
+    expression: ColumnElement[Any]
+    python_type: type
     descending: bool = False
+
+    @classmethod
+    def of(cls, column: InstrumentedAttribute[Any], descending: bool = False) -> "SortKey":
+        return cls(column.key, column.expression, column.type.python_type, descending)
+
+    @property
+    def signature(self) -> str:
+        return ("-" if self.descending else "") + self.name
 
 
 _PARSERS: dict[type, Callable[[Any], Any]] = {
@@ -59,6 +71,7 @@ _PARSERS: dict[type, Callable[[Any], Any]] = {
     date: date.fromisoformat,
     str: str,
     int: int,
+    float: float,
 }
 
 
@@ -68,29 +81,31 @@ def paginate(
     """One page of `statement` in `order` (which must end with a unique column)."""
     if query.cursor is not None:
         statement = statement.where(_after(order, _decode(query.cursor, order)))
-    ordering = [key.column.desc() if key.descending else key.column.asc() for key in order]
-    rows = list(session.scalars(statement.order_by(*ordering).limit(query.limit + 1)))
+    ordering = [key.expression.desc() if key.descending else key.expression.asc() for key in order]
+    keyed = statement.add_columns(*(key.expression for key in order)).order_by(*ordering)
+    rows = session.execute(keyed.limit(query.limit + 1)).all()
+    records = [row[0] for row in rows[: query.limit]]
     if len(rows) <= query.limit:
-        return rows, None
-    rows = rows[: query.limit]
-    return rows, _encode(order, [getattr(rows[-1], key.column.key) for key in order])
+        return records, None
+    return records, _encode(order, list(rows[query.limit - 1][1:]))
 
 
 def _after(order: Sequence[SortKey], values: list[Any]) -> ColumnElement[bool]:
     if len({key.descending for key in order}) == 1:
-        columns = tuple_(*(key.column for key in order))
+        columns = tuple_(*(key.expression for key in order))
         bound = tuple_(*values)
         return columns < bound if order[0].descending else columns > bound
     clauses = []
     for position, key in enumerate(order):
-        equal = [order[i].column == values[i] for i in range(position)]
-        beyond = key.column < values[position] if key.descending else key.column > values[position]
+        equal = [order[i].expression == values[i] for i in range(position)]
+        value = values[position]
+        beyond = key.expression < value if key.descending else key.expression > value
         clauses.append(and_(*equal, beyond))
     return or_(*clauses)
 
 
 def _encode(order: Sequence[SortKey], values: list[Any]) -> str:
-    payload = {"k": [key.column.key for key in order], "v": [_plain(value) for value in values]}
+    payload = {"k": [key.signature for key in order], "v": [_plain(value) for value in values]}
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -103,7 +118,7 @@ def _decode(cursor: str, order: Sequence[SortKey]) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         payload = json.loads(raw)
-        if payload["k"] != [key.column.key for key in order] or len(payload["v"]) != len(order):
+        if payload["k"] != [key.signature for key in order] or len(payload["v"]) != len(order):
             raise ValueError("cursor belongs to another order")
         return [_parse(key, value) for key, value in zip(order, payload["v"], strict=True)]
     except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
@@ -113,7 +128,6 @@ def _decode(cursor: str, order: Sequence[SortKey]) -> list[Any]:
 
 
 def _parse(key: SortKey, value: Any) -> Any:
-    python_type = key.column.type.python_type
     if not isinstance(value, str):
         raise ValueError("cursor values are strings")
-    return _PARSERS[python_type](value)
+    return _PARSERS[key.python_type](value)

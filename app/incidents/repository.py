@@ -36,4 +36,4 @@ class IncidentRepository(Repository[Incident]):
         return statement
 
     def order(self, query: ListQuery) -> list[SortKey]:
-        return [SortKey(Incident.start_date), SortKey(Incident.id)]
+        return [SortKey.of(Incident.start_date), SortKey.of(Incident.id)]

@@ -43,4 +43,4 @@ class StatementRepository(Repository[Statement]):
         return statement
 
     def order(self, query: ListQuery) -> list[SortKey]:
-        return [SortKey(Statement.date), SortKey(Statement.id)]
+        return [SortKey.of(Statement.date), SortKey.of(Statement.id)]
