@@ -2,17 +2,19 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ForeignKey, PrimaryKeyConstraint, String, Text
+from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, JSONDocument, RecordMixin
+from app.core.search import Termed
 
 
-class Actor(RecordMixin, Base):
+class Actor(Termed, RecordMixin, Base):
     __tablename__ = "actors"
+    __table_args__ = (Index("ix_actors_name_key_id", "name_key", "id"),)
 
     name: Mapped[str] = mapped_column(String(300))
-    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    name_key: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32))
     country: Mapped[str | None] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
@@ -36,7 +38,6 @@ class ActorAlias(Base):
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
-    name_key: Mapped[str] = mapped_column(String(300), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(35))
 

@@ -1,13 +1,17 @@
+from sqlalchemy.orm import selectinload
+
 from app.actors.models import Actor, ActorAlias, Affiliation
 from app.actors.repository import ActorRepository
 from app.actors.schemas import ActorCreate
 from app.core.crud import Service, set_columns
 from app.core.names import match_key
+from app.core.search import set_terms
 
 
 class ActorService(Service[Actor, ActorCreate]):
     repository_class = ActorRepository
     create_schema = ActorCreate
+    write_options = (selectinload(Actor.terms),)
     label = "actor"
 
     def apply(self, record: Actor, data: ActorCreate) -> None:
@@ -18,9 +22,9 @@ class ActorService(Service[Actor, ActorCreate]):
         set_columns(record, data, "name", "kind", "country", "description", "external_ids")
         record.name_key = match_key(data.name)
         record.aliases = [
-            ActorAlias(position=i, name_key=match_key(alias.name), **alias.model_dump())
-            for i, alias in enumerate(data.aliases)
+            ActorAlias(position=i, **alias.model_dump()) for i, alias in enumerate(data.aliases)
         ]
+        set_terms(record, data.name, *(alias.name for alias in data.aliases))
         record.affiliations = [
             Affiliation(position=i, **affiliation.model_dump())
             for i, affiliation in enumerate(data.affiliations)

@@ -34,11 +34,11 @@ class Repository(Generic[M]):
     def live(self) -> Select[tuple[M]]:
         return select(self.model).where(self.model.deleted_at.is_(None))  # type: ignore[attr-defined]
 
-    def get(self, record_id: uuid.UUID) -> M | None:
+    def get(self, record_id: uuid.UUID, *extra: LoaderOption) -> M | None:
         statement = (
             self.live()
             .where(self.model.id == record_id)  # type: ignore[attr-defined]
-            .options(*self.load_options)
+            .options(*self.load_options, *extra)
             .execution_options(populate_existing=True)
         )
         return self.session.scalars(statement).one_or_none()
@@ -60,13 +60,15 @@ class Service(ABC, Generic[M, C]):
     repository_class: type[Repository[M]]
     create_schema: type[C]
     label: ClassVar[str] = "record"
+    # What `apply` replaces beyond what a read loads (e.g. search terms).
+    write_options: ClassVar[Sequence[LoaderOption]] = ()
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.repository = self.repository_class(session)
 
-    def get(self, record_id: uuid.UUID) -> M:
-        record = self.repository.get(record_id)
+    def get(self, record_id: uuid.UUID, *extra: LoaderOption) -> M:
+        record = self.repository.get(record_id, *extra)
         if record is None:
             raise NotFound(f"No {self.label} with id {record_id}.")
         return record
@@ -82,7 +84,7 @@ class Service(ABC, Generic[M, C]):
         return self.get(record.id)  # type: ignore[attr-defined]
 
     def update(self, record_id: uuid.UUID, patch: PatchModel) -> M:
-        record = self.get(record_id)
+        record = self.get(record_id, *self.write_options)
         self.apply(record, self._merged(record, patch))
         record.updated_at = utcnow()  # type: ignore[attr-defined]
         self.session.flush()

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
 
 from app.actors.models import Actor
 from app.core.database import Base, RecordMixin
+from app.core.search import Termed
 from app.negotiations.models import Agreement
 from app.sources.models import Cited
 
@@ -32,7 +33,7 @@ def _casualty_columns(prefix: str) -> list[Mapped[int | None]]:
     return [mapped_column(f"{prefix}_{bound}", Integer) for bound in ("low", "best", "high")]
 
 
-class Incident(Cited, RecordMixin, Base):
+class Incident(Cited, Termed, RecordMixin, Base):
     __tablename__ = "incidents"
     __table_args__ = (Index("ix_incidents_start_date_id", "start_date", "id"),)
 

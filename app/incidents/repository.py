@@ -23,7 +23,7 @@ class IncidentRepository(Repository[Incident]):
         assert isinstance(query, IncidentQuery)
         if query.actor is not None:
             involved = select(IncidentActor.incident_id).where(
-                IncidentActor.actor_id.in_(matching_actor_ids(query.actor))
+                IncidentActor.actor_id.in_(matching_actor_ids([query.actor]))
             )
             statement = statement.where(Incident.id.in_(involved))
         # An incident matches when its span overlaps [from, to]; an ongoing one never ends.

@@ -1,5 +1,8 @@
+from sqlalchemy.orm import selectinload
+
 from app.actors.models import Actor
 from app.core.crud import Service, set_columns
+from app.core.search import set_terms
 from app.incidents.models import Casualties, Incident, IncidentActor, Place
 from app.incidents.repository import IncidentRepository
 from app.incidents.schemas import IncidentCreate
@@ -10,6 +13,7 @@ from app.sources.service import cite
 class IncidentService(Service[Incident, IncidentCreate]):
     repository_class = IncidentRepository
     create_schema = IncidentCreate
+    write_options = (selectinload(Incident.terms),)
     label = "incident"
 
     def apply(self, record: Incident, data: IncidentCreate) -> None:
@@ -22,6 +26,7 @@ class IncidentService(Service[Incident, IncidentCreate]):
             "date_precision", "casualty_notes", "verification", "violated_agreement_id",
         )  # fmt: skip
         record.place = Place(**data.place.model_dump())
+        set_terms(record, data.place.name, data.place.district, data.place.governorate)
         record.killed = Casualties(**data.killed.model_dump())
         record.injured = Casualties(**data.injured.model_dump())
         record.actors = [

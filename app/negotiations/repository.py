@@ -35,7 +35,7 @@ class SessionRepository(Repository[NegotiationSession]):
         assert isinstance(query, SessionQuery)
         if query.participant is not None:
             taking_part = select(Participant.session_id).where(
-                Participant.actor_id.in_(matching_actor_ids(query.participant))
+                Participant.actor_id.in_(matching_actor_ids([query.participant]))
             )
             statement = statement.where(NegotiationSession.id.in_(taking_part))
         return statement

@@ -25,9 +25,11 @@ class StatementRepository(Repository[Statement]):
     ) -> Select[tuple[Statement]]:
         assert isinstance(query, StatementQuery)
         if query.speaker is not None:
-            statement = statement.where(Statement.speaker_id.in_(matching_actor_ids(query.speaker)))
+            statement = statement.where(
+                Statement.speaker_id.in_(matching_actor_ids([query.speaker]))
+            )
         if query.actor is not None:
-            actors = matching_actor_ids(query.actor)
+            actors = matching_actor_ids([query.actor])
             targeted = select(StatementTarget.statement_id).where(
                 StatementTarget.actor_id.in_(actors)
             )
