@@ -81,7 +81,10 @@ class ServiceUnavailable(AppError):
 
 
 def field_error(loc: Sequence[str | int], message: str, type_: str) -> FieldError:
-    path = [part for part in loc if part not in ("body", "query", "path", "header")]
+    if len(loc) > 1 and loc[0] in ("query", "path", "header"):
+        # A parameter is named by itself, whichever of its repeated values is wrong.
+        return FieldError(loc=list(loc), field=str(loc[1]), message=message, type=type_)
+    path = [part for part in loc if part != "body"]
     dotted = ".".join(str(part) for part in path) or str(loc[0] if loc else "body")
     return FieldError(loc=list(loc), field=dotted, message=message, type=type_)
 

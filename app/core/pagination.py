@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, and_, or_, tuple_
@@ -22,17 +22,31 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 
+ExportFormat = Literal["json", "csv", "ndjson", "geojson"]
+
+
 class ListQuery(ApiModel):
-    """Query parameters every list accepts; each domain adds its filters."""
+    """Query parameters every list accepts; each domain adds its filters and sorts."""
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page (1 to 500).")
     cursor: str | None = Field(
         None, max_length=1024, description="Opaque cursor from a previous page's `next_cursor`."
     )
+    fields: str | None = Field(
+        None,
+        max_length=1000,
+        pattern=r"^[a-z_]+(,[a-z_]+)*$",
+        description="Comma-separated fields to return, e.g. `id,start_date,place`.",
+    )
+    format: ExportFormat | None = Field(
+        None,
+        description="`csv`, `ndjson` (or `geojson` for incidents) streams every matching row, "
+        "ignoring `limit`; `Accept: text/csv` does the same as `csv`.",
+    )
 
 
-class DatedListQuery(ListQuery):
-    """A list filtered by an inclusive date range."""
+class DateRange(ApiModel):
+    """Filters by an inclusive date range."""
 
     from_: date | None = Field(None, alias="from", description="On or after this date.")
     to: date | None = Field(None, description="On or before this date.")

@@ -1,5 +1,6 @@
 """Building blocks every domain's request and response schemas share."""
 
+import math
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
@@ -37,6 +38,48 @@ LongText = Annotated[
 LanguageTag = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
 ]
+
+
+SearchText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+]
+
+
+def _numbers(text: str, count: int) -> list[float]:
+    parts = text.split(",")
+    if len(parts) != count:
+        raise ValueError(f"expected {count} comma-separated numbers")
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError as exc:
+        raise ValueError(f"expected {count} comma-separated numbers") from exc
+    if not all(math.isfinite(number) for number in numbers):
+        raise ValueError("numbers must be finite")
+    return numbers
+
+
+def _coordinates(lat: float, lon: float) -> None:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("latitude must be within ±90 and longitude within ±180")
+
+
+def _bounding_box(text: str) -> tuple[float, float, float, float]:
+    min_lon, min_lat, max_lon, max_lat = _numbers(text, 4)
+    _coordinates(min_lat, min_lon)
+    _coordinates(max_lat, max_lon)
+    if min_lon > max_lon or min_lat > max_lat:
+        raise ValueError("min must not exceed max")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def _point(text: str) -> tuple[float, float]:
+    lat, lon = _numbers(text, 2)
+    _coordinates(lat, lon)
+    return lat, lon
+
+
+BoundingBox = Annotated[str, StringConstraints(max_length=200), AfterValidator(_bounding_box)]
+Point = Annotated[str, StringConstraints(max_length=100), AfterValidator(_point)]
 
 
 class ApiModel(BaseModel):

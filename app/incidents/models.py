@@ -35,17 +35,21 @@ def _casualty_columns(prefix: str) -> list[Mapped[int | None]]:
 
 class Incident(Cited, Termed, RecordMixin, Base):
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incidents_start_date_id", "start_date", "id"),)
+    __table_args__ = (
+        Index("ix_incidents_start_date_id", "start_date", "id"),
+        Index("ix_incidents_killed_rank_id", "killed_rank", "id"),
+        Index("ix_incidents_longitude_latitude", "longitude", "latitude"),
+    )
 
     type: Mapped[str] = mapped_column(String(64), index=True)
-    sub_type: Mapped[str | None] = mapped_column(String(64))
+    sub_type: Mapped[str | None] = mapped_column(String(64), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     date_precision: Mapped[str] = mapped_column(String(8))
     place: Mapped[Place] = composite(
         mapped_column("place_name", String(300)),
-        mapped_column("governorate", String(100)),
+        mapped_column("governorate", String(100), index=True),
         mapped_column("district", String(100)),
         mapped_column("latitude", Float),
         mapped_column("longitude", Float),
@@ -53,8 +57,10 @@ class Incident(Cited, Termed, RecordMixin, Base):
     )
     killed: Mapped[Casualties] = composite(*_casualty_columns("killed"))
     injured: Mapped[Casualties] = composite(*_casualty_columns("injured"))
+    # killed.best, or -1 when unknown: a non-null key for sorting by the dead, most first.
+    killed_rank: Mapped[int] = mapped_column(default=-1)
     casualty_notes: Mapped[str | None] = mapped_column(Text)
-    verification: Mapped[str] = mapped_column(String(16))
+    verification: Mapped[str] = mapped_column(String(16), index=True)
     violated_agreement_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("agreements.id"), index=True
     )
@@ -81,7 +87,7 @@ class IncidentActor(Base):
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     position: Mapped[int]
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16), index=True)
     attribution: Mapped[str] = mapped_column(String(16))
 
     actor: Mapped[Actor] = relationship(lazy="raise")

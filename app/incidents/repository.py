@@ -1,12 +1,25 @@
-from sqlalchemy import Select, or_, select
+import math
+import uuid
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.actors.repository import matching_actor_ids
 from app.core.crud import Repository
 from app.core.pagination import ListQuery, SortKey
+from app.core.search import ids_matching
 from app.incidents.models import Incident, IncidentActor
-from app.incidents.schemas import IncidentQuery
-from app.sources.repository import citations_loaded
+from app.incidents.schemas import IncidentFilters, IncidentQuery
+from app.negotiations.models import NegotiationSession
+from app.sources.repository import citations_loaded, cited_by
+
+KM_PER_DEGREE = 111.32
+SORTS = {
+    None: [SortKey.of(Incident.start_date), SortKey.of(Incident.id)],
+    "date": [SortKey.of(Incident.start_date), SortKey.of(Incident.id)],
+    "-date": [SortKey.of(Incident.start_date, True), SortKey.of(Incident.id, True)],
+    "-killed": [SortKey.of(Incident.killed_rank, True), SortKey.of(Incident.id, True)],
+}
 
 
 class IncidentRepository(Repository[Incident]):
@@ -20,20 +33,105 @@ class IncidentRepository(Repository[Incident]):
     def filtered(
         self, statement: Select[tuple[Incident]], query: ListQuery
     ) -> Select[tuple[Incident]]:
-        assert isinstance(query, IncidentQuery)
-        if query.actor is not None:
-            involved = select(IncidentActor.incident_id).where(
-                IncidentActor.actor_id.in_(matching_actor_ids([query.actor]))
-            )
-            statement = statement.where(Incident.id.in_(involved))
-        # An incident matches when its span overlaps [from, to]; an ongoing one never ends.
-        if query.from_ is not None:
-            statement = statement.where(
-                or_(Incident.end_date.is_(None), Incident.end_date >= query.from_)
-            )
-        if query.to is not None:
-            statement = statement.where(Incident.start_date <= query.to)
-        return statement
+        assert isinstance(query, IncidentFilters)
+        return statement.where(*self.conditions(query))
+
+    def conditions(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
+        """The SQL conditions of every filter given (all must hold)."""
+        conditions = [*self._involvement(query), *self._where(query), *self._what(query)]
+        if query.updated_since is not None:
+            conditions.append(Incident.updated_at >= query.updated_since)
+        if query.source:
+            conditions.append(Incident.id.in_(cited_by(Incident, query.source)))
+        if query.session:
+            conditions.append(or_(*self._during_sessions(query.session)))
+        return conditions
 
     def order(self, query: ListQuery) -> list[SortKey]:
-        return [SortKey.of(Incident.start_date), SortKey.of(Incident.id)]
+        assert isinstance(query, IncidentQuery)
+        return SORTS[query.sort]
+
+    def _involvement(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
+        """Actor, role and attribution filters hold for the same actor of the incident."""
+        involved = []
+        if query.actor:
+            involved.append(IncidentActor.actor_id.in_(matching_actor_ids(query.actor)))
+        if query.actor_role:
+            involved.append(IncidentActor.role.in_(query.actor_role))
+        if query.attribution:
+            involved.append(IncidentActor.attribution.in_(query.attribution))
+        if not involved:
+            return []
+        return [Incident.id.in_(select(IncidentActor.incident_id).where(*involved))]
+
+    def _what(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
+        conditions = []
+        for column, values in [
+            (Incident.type, query.type),
+            (Incident.sub_type, query.sub_type),
+            (Incident.verification, query.verification),
+            (Incident.violated_agreement_id, query.violated_agreement),
+        ]:
+            if values:
+                conditions.append(column.in_(values))
+        if query.min_killed is not None:
+            conditions.append(Incident.killed_rank >= query.min_killed)
+        if query.max_killed is not None:
+            conditions.append(Incident.killed_rank.between(0, query.max_killed))
+        return conditions
+
+    def _where(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
+        conditions = []
+        # An incident matches when its span overlaps [from, to]; an ongoing one never ends.
+        if query.from_ is not None:
+            conditions.append(or_(Incident.end_date.is_(None), Incident.end_date >= query.from_))
+        if query.to is not None:
+            conditions.append(Incident.start_date <= query.to)
+        if query.place:
+            conditions.append(
+                or_(*(Incident.id.in_(ids_matching(Incident, p)) for p in query.place))
+            )
+        if query.governorate:
+            conditions.append(GOVERNORATE.in_(query.governorate))
+        if query.bbox is not None:
+            conditions.append(_inside(*query.bbox))  # type: ignore[misc]
+        if query.near is not None:
+            conditions.extend(_within(*query.near, query.radius_km))  # type: ignore[misc]
+        return conditions
+
+    def _during_sessions(self, session_ids: list[uuid.UUID]) -> list[ColumnElement[bool]]:
+        spans = self.session.execute(
+            select(NegotiationSession.start_date, NegotiationSession.end_date).where(
+                NegotiationSession.id.in_(session_ids), NegotiationSession.start_date.is_not(None)
+            )
+        ).all()
+        return [
+            and_(
+                Incident.start_date <= (end or start),
+                or_(Incident.end_date.is_(None), Incident.end_date >= start),
+            )
+            for start, end in spans
+        ] or [Incident.id.is_(None)]
+
+
+LATITUDE = Incident.__table__.c.latitude
+LONGITUDE = Incident.__table__.c.longitude
+GOVERNORATE = Incident.__table__.c.governorate
+
+
+def _inside(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> ColumnElement[bool]:
+    return and_(LONGITUDE.between(min_lon, max_lon), LATITUDE.between(min_lat, max_lat))
+
+
+def _within(lat: float, lon: float, radius_km: float) -> list[ColumnElement[bool]]:
+    """Inside the circle: a bounding box the index serves, then the distance on a local plane
+    (equirectangular, exact enough at the scale of a governorate)."""
+    lat_span = radius_km / KM_PER_DEGREE
+    lon_scale = max(math.cos(math.radians(lat)), 1e-6)
+    lon_span = min(lat_span / lon_scale, 180)
+    dx = (LONGITUDE - lon) * lon_scale
+    dy = LATITUDE - lat
+    return [
+        _inside(lon - lon_span, lat - lat_span, lon + lon_span, lat + lat_span),
+        dx * dx + dy * dy <= lat_span * lat_span,
+    ]

@@ -1,17 +1,20 @@
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from app.core.pagination import DatedListQuery
+from app.core.pagination import DateRange, ListQuery
 from app.core.schemas import (
     ApiModel,
+    BoundingBox,
     Label,
     LongText,
     Name,
+    Point,
     ReadModel,
     ReadPart,
+    SearchText,
     many,
     ordered_after,
     patch_model,
@@ -122,5 +125,44 @@ class IncidentRead(ReadModel):
     citations: list[CitationRead]
 
 
-class IncidentQuery(DatedListQuery):
-    actor: Name | None = Field(None, description="Actor involved: id, name or alias.")
+class IncidentFilters(DateRange):
+    """Every incident filter. Repeat a parameter for OR within it; different ones combine (AND)."""
+
+    actor: list[Name] = Field([], max_length=20, description="Actor involved: id, name or alias.")
+    actor_role: list[ActorRole] = Field(
+        [], description="The actor's role (with `actor`: its role)."
+    )
+    attribution: list[Attribution] = Field([], description="How firmly the role is attributed.")
+    type: list[Label] = Field([], max_length=20, description="Incident type.")
+    sub_type: list[Label] = Field([], max_length=20, description="Incident sub-type.")
+    place: list[Name] = Field(
+        [], max_length=20, description="Place, district or governorate, forgiving of spelling."
+    )
+    governorate: list[Label] = Field([], max_length=20, description="Governorate, as stored.")
+    bbox: BoundingBox | None = Field(
+        None, description="`min_lon,min_lat,max_lon,max_lat`: incidents located inside."
+    )
+    near: Point | None = Field(None, description="`lat,lon`: incidents within `radius_km`.")
+    radius_km: float = Field(10, gt=0, le=1000, description="Radius around `near`, in km.")
+    min_killed: int | None = Field(
+        None, ge=0, le=MAX_CASUALTIES, description="killed.best >= this."
+    )
+    max_killed: int | None = Field(
+        None, ge=0, le=MAX_CASUALTIES, description="killed.best <= this."
+    )
+    verification: list[Verification] = Field([], description="Verification status.")
+    violated_agreement: list[uuid.UUID] = Field([], max_length=20, description="Agreement id.")
+    session: list[uuid.UUID] = Field(
+        [], max_length=20, description="Negotiation session id: incidents during its dates."
+    )
+    source: list[uuid.UUID] = Field([], max_length=20, description="Cited source id.")
+    updated_since: datetime | None = Field(None, description="Changed at or after this time.")
+    q: SearchText | None = Field(None, description="Full text over description, place and notes.")
+
+    _max_after_min = ordered_after("max_killed", "min_killed")
+
+
+class IncidentQuery(IncidentFilters, ListQuery):
+    sort: Literal["date", "-date", "-killed"] | None = Field(
+        None, description="`date` (default), `-date` or `-killed`; relevance first with `q`."
+    )

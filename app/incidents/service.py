@@ -28,6 +28,7 @@ class IncidentService(Service[Incident, IncidentCreate]):
         record.place = Place(**data.place.model_dump())
         set_terms(record, data.place.name, data.place.district, data.place.governorate)
         record.killed = Casualties(**data.killed.model_dump())
+        record.killed_rank = -1 if data.killed.best is None else data.killed.best
         record.injured = Casualties(**data.injured.model_dump())
         record.actors = [
             IncidentActor(position=i, **actor.model_dump()) for i, actor in enumerate(data.actors)

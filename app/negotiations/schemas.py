@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.core.pagination import ListQuery
+from app.core.pagination import DateRange, ListQuery
 from app.core.schemas import (
     ActorRef,
     ApiModel,
@@ -90,8 +90,18 @@ class SessionRead(ReadModel):
     citations: list[CitationRead]
 
 
-class SessionQuery(ListQuery):
-    participant: Name | None = Field(None, description="Participant: id, name or alias.")
+class SessionQuery(DateRange, ListQuery):
+    """Repeat a parameter for OR within it; different ones combine (AND)."""
+
+    process: list[uuid.UUID] = Field([], max_length=20, description="Negotiation process id.")
+    participant: list[Name] = Field(
+        [], max_length=20, description="Participant: id, name or alias."
+    )
+    role: list[ParticipantRole] = Field(
+        [], description="Participant role (with `participant`: that participant's role)."
+    )
+    status: list[SessionStatus] = Field([], description="Session status.")
+    sort: Literal["date", "-date"] | None = Field(None, description="By start date.")
 
 
 class AgreementCreate(ApiModel):

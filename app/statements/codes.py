@@ -39,3 +39,13 @@ STATEMENT_TYPES: tuple[StatementType, ...] = (
 )
 
 STATEMENT_TYPE_CODES: frozenset[str] = frozenset(item.code for item in STATEMENT_TYPES)
+
+
+def with_sub_codes(codes: list[str]) -> list[str]:
+    """The codes and every code nested below them (`disapprove` takes in `accuse`)."""
+    found = set(codes)
+    while True:
+        more = {item.code for item in STATEMENT_TYPES if item.parent in found} - found
+        if not more:
+            return sorted(found)
+        found |= more

@@ -28,7 +28,7 @@ class Statement(Cited, RecordMixin, Base):
     quote: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
     translation: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str | None] = mapped_column(String(35))
+    language: Mapped[str | None] = mapped_column(String(35), index=True)
     type: Mapped[str] = mapped_column(String(32), index=True)
     session_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("negotiation_sessions.id"))
 

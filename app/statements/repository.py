@@ -1,12 +1,19 @@
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.actors.repository import matching_actor_ids
 from app.core.crud import Repository
 from app.core.pagination import ListQuery, SortKey
 from app.sources.repository import citations_loaded
-from app.statements.models import Statement, StatementTarget
-from app.statements.schemas import StatementQuery
+from app.statements.codes import with_sub_codes
+from app.statements.models import Statement, StatementTarget, StatementTopic
+from app.statements.schemas import StatementFilters, StatementQuery
+
+SORTS = {
+    None: [SortKey.of(Statement.date), SortKey.of(Statement.id)],
+    "date": [SortKey.of(Statement.date), SortKey.of(Statement.id)],
+    "-date": [SortKey.of(Statement.date, True), SortKey.of(Statement.id, True)],
+}
 
 
 class StatementRepository(Repository[Statement]):
@@ -23,26 +30,52 @@ class StatementRepository(Repository[Statement]):
     def filtered(
         self, statement: Select[tuple[Statement]], query: ListQuery
     ) -> Select[tuple[Statement]]:
-        assert isinstance(query, StatementQuery)
-        if query.speaker is not None:
-            statement = statement.where(
-                Statement.speaker_id.in_(matching_actor_ids([query.speaker]))
+        assert isinstance(query, StatementFilters)
+        return statement.where(*self.conditions(query))
+
+    def conditions(self, query: StatementFilters) -> list[ColumnElement[bool]]:
+        conditions = _who(query)
+        for column, values in [
+            (Statement.session_id, query.session),
+            (Statement.type, with_sub_codes(query.type)),
+            (Statement.language, query.language),
+        ]:
+            if values:
+                conditions.append(column.in_(values))
+        if query.topic:
+            topical = select(StatementTopic.statement_id).where(
+                StatementTopic.topic.in_(query.topic)
             )
-        if query.actor is not None:
-            actors = matching_actor_ids([query.actor])
-            targeted = select(StatementTarget.statement_id).where(
-                StatementTarget.actor_id.in_(actors)
-            )
-            statement = statement.where(
-                or_(Statement.speaker_id.in_(actors), Statement.id.in_(targeted))
-            )
-        if query.session is not None:
-            statement = statement.where(Statement.session_id == query.session)
+            conditions.append(Statement.id.in_(topical))
         if query.from_ is not None:
-            statement = statement.where(Statement.date >= query.from_)
+            conditions.append(Statement.date >= query.from_)
         if query.to is not None:
-            statement = statement.where(Statement.date <= query.to)
-        return statement
+            conditions.append(Statement.date <= query.to)
+        if query.updated_since is not None:
+            conditions.append(Statement.updated_at >= query.updated_since)
+        return conditions
 
     def order(self, query: ListQuery) -> list[SortKey]:
-        return [SortKey.of(Statement.date), SortKey.of(Statement.id)]
+        assert isinstance(query, StatementQuery)
+        return SORTS[query.sort]
+
+
+def _who(query: StatementFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.speaker:
+        conditions.append(Statement.speaker_id.in_(matching_actor_ids(query.speaker)))
+    if query.on_behalf_of:
+        conditions.append(Statement.on_behalf_of_id.in_(matching_actor_ids(query.on_behalf_of)))
+    if query.target:
+        conditions.append(_targeting(query.target))
+    if query.actor:
+        actors = matching_actor_ids(query.actor)
+        conditions.append(or_(Statement.speaker_id.in_(actors), _targeting(query.actor)))
+    return conditions
+
+
+def _targeting(names: list[str]) -> ColumnElement[bool]:
+    targeted = select(StatementTarget.statement_id).where(
+        StatementTarget.actor_id.in_(matching_actor_ids(names))
+    )
+    return Statement.id.in_(targeted)

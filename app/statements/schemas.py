@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from app.core.pagination import DatedListQuery
+from app.core.pagination import DateRange, ListQuery
 from app.core.schemas import (
     ActorRef,
     ApiModel,
@@ -14,6 +14,7 @@ from app.core.schemas import (
     Name,
     ReadModel,
     ReadPart,
+    SearchText,
     many,
     patch_model,
 )
@@ -92,7 +93,26 @@ class StatementTypeRead(ReadPart):
     parent: str | None = Field(description="The broader code this one belongs to.")
 
 
-class StatementQuery(DatedListQuery):
-    speaker: Name | None = Field(None, description="Speaker: id, name or alias.")
-    actor: Name | None = Field(None, description="Speaker or target: id, name or alias.")
-    session: uuid.UUID | None = Field(None, description="Negotiation session id.")
+class StatementFilters(DateRange):
+    """Every statement filter. Repeat a parameter for OR within it; different ones combine."""
+
+    speaker: list[Name] = Field([], max_length=20, description="Speaker: id, name or alias.")
+    target: list[Name] = Field([], max_length=20, description="Target: id, name or alias.")
+    actor: list[Name] = Field([], max_length=20, description="Speaker or target.")
+    on_behalf_of: list[Name] = Field([], max_length=20, description="Whom the speaker spoke for.")
+    session: list[uuid.UUID] = Field([], max_length=20, description="Negotiation session id.")
+    type: list[StatementTypeCode] = Field(
+        [], description="Type code; a code takes in its sub-codes (`disapprove` finds `accuse`)."
+    )
+    topic: list[Label] = Field([], max_length=20, description="Topic.")
+    language: list[LanguageTag] = Field([], max_length=20, description="Original language.")
+    updated_since: dt.datetime | None = Field(None, description="Changed at or after this time.")
+    q: SearchText | None = Field(
+        None, description="Full text over quote, summary and translation; hits carry a `snippet`."
+    )
+
+
+class StatementQuery(StatementFilters, ListQuery):
+    sort: Literal["date", "-date"] | None = Field(
+        None, description="`date` (default) or `-date`; relevance first with `q`."
+    )
