@@ -1,4 +1,4 @@
-from app.actors.schemas import ActorCreate, ActorQuery, ActorRead, ActorUpdate
+from app.actors.schemas import ActorQuery
 from app.actors.service import ActorService
 from app.core.routing import crud_router
 
@@ -7,8 +7,5 @@ router = crud_router(
     tag="actors",
     singular="actor",
     service=ActorService,
-    create=ActorCreate,
-    update=ActorUpdate,
-    read=ActorRead,
     query=ActorQuery,
 )

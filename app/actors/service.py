@@ -2,7 +2,7 @@ from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor, ActorAlias, Affiliation
 from app.actors.repository import ActorRepository
-from app.actors.schemas import ActorCreate
+from app.actors.schemas import ActorCreate, ActorRead, ActorUpdate
 from app.core.crud import Service, set_columns
 from app.core.names import match_key
 from app.core.search import set_terms
@@ -11,6 +11,8 @@ from app.core.search import set_terms
 class ActorService(Service[Actor, ActorCreate]):
     repository_class = ActorRepository
     create_schema = ActorCreate
+    update_schema = ActorUpdate
+    read_schema = ActorRead
     write_options = (selectinload(Actor.terms),)
     label = "actor"
 

@@ -3,11 +3,11 @@
 
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import ClassVar, Generic, TypeVar
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -20,6 +20,9 @@ from app.core.schemas import ApiModel, PatchModel
 M = TypeVar("M", bound=Base)
 C = TypeVar("C", bound=ApiModel)
 Loc = tuple[str | int, ...]
+
+
+STREAM_BATCH = 1000
 
 
 class Repository(Generic[M]):
@@ -47,6 +50,15 @@ class Repository(Generic[M]):
         statement = self.filtered(self.live(), query).options(*self.load_options)
         return paginate(self.session, statement, self.order(query), query)
 
+    def stream(self, query: ListQuery) -> Iterator[M]:
+        """Every matching row in the list's order, fetched in batches, never all at once."""
+        statement = self.filtered(self.live(), query).options(*self.load_options)
+        ordering = [
+            key.expression.desc() if key.descending else key.expression for key in self.order(query)
+        ]
+        batches = statement.order_by(*ordering).execution_options(yield_per=STREAM_BATCH)
+        yield from self.session.scalars(batches)
+
     def filtered(self, statement: Select[tuple[M]], query: ListQuery) -> Select[tuple[M]]:
         return statement
 
@@ -59,6 +71,8 @@ class Service(ABC, Generic[M, C]):
 
     repository_class: type[Repository[M]]
     create_schema: type[C]
+    update_schema: type[PatchModel]
+    read_schema: type[BaseModel]
     label: ClassVar[str] = "record"
     # What `apply` replaces beyond what a read loads (e.g. search terms).
     write_options: ClassVar[Sequence[LoaderOption]] = ()
@@ -75,6 +89,13 @@ class Service(ABC, Generic[M, C]):
 
     def list(self, query: ListQuery) -> tuple[list[M], str | None]:
         return self.repository.page(query)
+
+    def stream(self, query: ListQuery) -> Iterator[M]:
+        return self.repository.stream(query)
+
+    def present(self, record: M, query: ListQuery | None = None) -> BaseModel:
+        """The record as responses show it (a list's query may add to it, e.g. snippets)."""
+        return self.read_schema.model_validate(record)
 
     def create(self, data: C) -> M:
         record = self.repository.model()

@@ -7,16 +7,17 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.core.crud import Service
 from app.core.database import get_session
 from app.core.errors import problem_responses
+from app.core.exports import MEDIA_TYPES, export_response, pick, requested_format, selected_fields
 from app.core.pagination import ListQuery, Page
-from app.core.schemas import ApiModel, PatchModel
 
 SessionDep = Annotated[Session, Depends(get_session)]
+ServiceClass = type[Service[Any, Any]]
 
 
 def crud_router(
@@ -24,34 +25,64 @@ def crud_router(
     path: str,
     tag: str,
     singular: str,
-    service: type[Service[Any, Any]],
-    create: type[ApiModel],
-    update: type[PatchModel],
-    read: type[BaseModel],
+    service: ServiceClass,
     query: type[ListQuery],
+    formats: tuple[str, ...] = ("json", "csv", "ndjson"),
 ) -> APIRouter:
     router = APIRouter(prefix=path, tags=[tag], responses=problem_responses(422, 500, 503))
-    plural = tag.replace("-", "_")
-    item = "/{record_id}"
+    _list_route(router, tag, service, query, formats)
+    _item_routes(router, singular, service)
+    return router
 
-    @router.get("", operation_id=f"list_{plural}", summary=f"List {tag.replace('-', ' ')}")
+
+def _list_route(
+    router: APIRouter,
+    tag: str,
+    service: ServiceClass,
+    query: type[ListQuery],
+    formats: tuple[str, ...],
+) -> None:
+    read = service.read_schema
+    exports = {MEDIA_TYPES[fmt]: {} for fmt in formats if fmt != "json"}
+
+    @router.get(
+        "",
+        operation_id=f"list_{tag.replace('-', '_')}",
+        summary=f"List {tag.replace('-', ' ')}",
+        responses={200: {"content": exports, "description": "A page, or every row as an export."}},
+    )
     def list_records(
         params: Annotated[query, Query()],  # type: ignore[valid-type]
         request: Request,
-        response: Response,
         session: SessionDep,
     ) -> Page[read]:  # type: ignore[valid-type]
-        rows, next_cursor = service(session).list(params)
+        fmt = requested_format(params.format, request.headers.get("accept"), formats)
+        fields = selected_fields(params.fields, read)
+        records = service(session)
+        if fmt != "json":
+            rows = (
+                records.present(row, params).model_dump(mode="json")
+                for row in records.stream(params)
+            )
+            return export_response(rows, read, fmt, fields, tag)  # type: ignore[return-value]
+        rows, next_cursor = records.list(params)
+        data = [pick(records.present(row, params).model_dump(mode="json"), fields) for row in rows]
+        headers = {}
         if next_cursor is not None:
             next_url = request.url.include_query_params(cursor=next_cursor)
-            response.headers["Link"] = f'<{next_url}>; rel="next"'
-        return Page[read](data=[read.model_validate(row) for row in rows], next_cursor=next_cursor)  # type: ignore[valid-type]
+            headers["Link"] = f'<{next_url}>; rel="next"'
+        return JSONResponse({"data": data, "next_cursor": next_cursor}, headers=headers)  # type: ignore[return-value]
+
+
+def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> None:
+    read, create, update = service.read_schema, service.create_schema, service.update_schema
+    noun = singular.replace("_", " ")
 
     @router.post(
         "",
         status_code=status.HTTP_201_CREATED,
         operation_id=f"create_{singular}",
-        summary=f"Create a {singular.replace('_', ' ')}",
+        summary=f"Create a {noun}",
         responses=problem_responses(409),
     )
     def create_record(
@@ -63,19 +94,19 @@ def crud_router(
         return read.model_validate(record)
 
     @router.get(
-        item,
+        "/{record_id}",
         operation_id=f"read_{singular}",
         name=f"read_{singular}",
-        summary=f"Read a {singular.replace('_', ' ')}",
+        summary=f"Read a {noun}",
         responses=problem_responses(404),
     )
     def read_record(record_id: uuid.UUID, session: SessionDep) -> read:  # type: ignore[valid-type]
         return read.model_validate(service(session).get(record_id))
 
     @router.patch(
-        item,
+        "/{record_id}",
         operation_id=f"update_{singular}",
-        summary=f"Update part of a {singular.replace('_', ' ')}",
+        summary=f"Update part of a {noun}",
         responses=problem_responses(404, 409),
     )
     def update_record(record_id: uuid.UUID, body: update, session: SessionDep) -> read:  # type: ignore[valid-type]
@@ -84,15 +115,13 @@ def crud_router(
         return read.model_validate(record)
 
     @router.delete(
-        item,
+        "/{record_id}",
         status_code=status.HTTP_204_NO_CONTENT,
         operation_id=f"delete_{singular}",
-        summary=f"Delete a {singular.replace('_', ' ')}",
+        summary=f"Delete a {noun}",
         responses=problem_responses(404, 409),
     )
     def delete_record(record_id: uuid.UUID, session: SessionDep) -> Response:
         service(session).delete(record_id)
         session.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-    return router

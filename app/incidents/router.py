@@ -1,5 +1,5 @@
 from app.core.routing import crud_router
-from app.incidents.schemas import IncidentCreate, IncidentQuery, IncidentRead, IncidentUpdate
+from app.incidents.schemas import IncidentQuery
 from app.incidents.service import IncidentService
 
 router = crud_router(
@@ -7,8 +7,6 @@ router = crud_router(
     tag="incidents",
     singular="incident",
     service=IncidentService,
-    create=IncidentCreate,
-    update=IncidentUpdate,
-    read=IncidentRead,
     query=IncidentQuery,
+    formats=("json", "csv", "ndjson", "geojson"),
 )

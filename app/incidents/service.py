@@ -5,7 +5,7 @@ from app.core.crud import Service, set_columns
 from app.core.search import set_terms
 from app.incidents.models import Casualties, Incident, IncidentActor, Place
 from app.incidents.repository import IncidentRepository
-from app.incidents.schemas import IncidentCreate
+from app.incidents.schemas import IncidentCreate, IncidentRead, IncidentUpdate
 from app.negotiations.models import Agreement
 from app.sources.service import cite
 
@@ -13,6 +13,8 @@ from app.sources.service import cite
 class IncidentService(Service[Incident, IncidentCreate]):
     repository_class = IncidentRepository
     create_schema = IncidentCreate
+    update_schema = IncidentUpdate
+    read_schema = IncidentRead
     write_options = (selectinload(Incident.terms),)
     label = "incident"
 

@@ -3,16 +3,7 @@ from fastapi import APIRouter
 from app.core.pagination import ListQuery
 from app.core.routing import crud_router
 from app.negotiations.schemas import (
-    AgreementCreate,
-    AgreementRead,
-    AgreementUpdate,
-    ProcessCreate,
-    ProcessRead,
-    ProcessUpdate,
-    SessionCreate,
     SessionQuery,
-    SessionRead,
-    SessionUpdate,
 )
 from app.negotiations.service import AgreementService, ProcessService, SessionService
 
@@ -23,9 +14,6 @@ router.include_router(
         tag="negotiation-processes",
         singular="negotiation_process",
         service=ProcessService,
-        create=ProcessCreate,
-        update=ProcessUpdate,
-        read=ProcessRead,
         query=ListQuery,
     )
 )
@@ -35,9 +23,6 @@ router.include_router(
         tag="negotiation-sessions",
         singular="negotiation_session",
         service=SessionService,
-        create=SessionCreate,
-        update=SessionUpdate,
-        read=SessionRead,
         query=SessionQuery,
     )
 )
@@ -47,9 +32,6 @@ router.include_router(
         tag="agreements",
         singular="agreement",
         service=AgreementService,
-        create=AgreementCreate,
-        update=AgreementUpdate,
-        read=AgreementRead,
         query=ListQuery,
     )
 )

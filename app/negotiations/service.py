@@ -8,13 +8,25 @@ from app.negotiations.models import (
     Participant,
 )
 from app.negotiations.repository import AgreementRepository, ProcessRepository, SessionRepository
-from app.negotiations.schemas import AgreementCreate, ProcessCreate, SessionCreate
+from app.negotiations.schemas import (
+    AgreementCreate,
+    AgreementRead,
+    AgreementUpdate,
+    ProcessCreate,
+    ProcessRead,
+    ProcessUpdate,
+    SessionCreate,
+    SessionRead,
+    SessionUpdate,
+)
 from app.sources.service import cite
 
 
 class ProcessService(Service[NegotiationProcess, ProcessCreate]):
     repository_class = ProcessRepository
     create_schema = ProcessCreate
+    update_schema = ProcessUpdate
+    read_schema = ProcessRead
     label = "negotiation process"
 
     def apply(self, record: NegotiationProcess, data: ProcessCreate) -> None:
@@ -24,6 +36,8 @@ class ProcessService(Service[NegotiationProcess, ProcessCreate]):
 class SessionService(Service[NegotiationSession, SessionCreate]):
     repository_class = SessionRepository
     create_schema = SessionCreate
+    update_schema = SessionUpdate
+    read_schema = SessionRead
     label = "negotiation session"
 
     def apply(self, record: NegotiationSession, data: SessionCreate) -> None:
@@ -47,6 +61,8 @@ class SessionService(Service[NegotiationSession, SessionCreate]):
 class AgreementService(Service[Agreement, AgreementCreate]):
     repository_class = AgreementRepository
     create_schema = AgreementCreate
+    update_schema = AgreementUpdate
+    read_schema = AgreementRead
     label = "agreement"
 
     def apply(self, record: Agreement, data: AgreementCreate) -> None:

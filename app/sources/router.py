@@ -1,6 +1,5 @@
 from app.core.pagination import ListQuery
 from app.core.routing import crud_router
-from app.sources.schemas import SourceCreate, SourceRead, SourceUpdate
 from app.sources.service import SourceService
 
 router = crud_router(
@@ -8,8 +7,5 @@ router = crud_router(
     tag="sources",
     singular="source",
     service=SourceService,
-    create=SourceCreate,
-    update=SourceUpdate,
-    read=SourceRead,
     query=ListQuery,
 )

@@ -1,12 +1,14 @@
 from app.core.crud import Service, set_columns
 from app.sources.models import Cited, Source
 from app.sources.repository import SourceRepository
-from app.sources.schemas import CitationIn, SourceCreate
+from app.sources.schemas import CitationIn, SourceCreate, SourceRead, SourceUpdate
 
 
 class SourceService(Service[Source, SourceCreate]):
     repository_class = SourceRepository
     create_schema = SourceCreate
+    update_schema = SourceUpdate
+    read_schema = SourceRead
     label = "source"
 
     def apply(self, record: Source, data: SourceCreate) -> None:

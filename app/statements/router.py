@@ -4,11 +4,8 @@ from app.core.errors import problem_responses
 from app.core.routing import crud_router
 from app.statements.codes import STATEMENT_TYPES
 from app.statements.schemas import (
-    StatementCreate,
     StatementQuery,
-    StatementRead,
     StatementTypeRead,
-    StatementUpdate,
 )
 from app.statements.service import StatementService
 
@@ -32,9 +29,6 @@ router.include_router(
         tag="statements",
         singular="statement",
         service=StatementService,
-        create=StatementCreate,
-        update=StatementUpdate,
-        read=StatementRead,
         query=StatementQuery,
     )
 )

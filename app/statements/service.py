@@ -4,12 +4,14 @@ from app.negotiations.models import NegotiationSession
 from app.sources.service import cite
 from app.statements.models import Statement, StatementTarget, StatementTopic
 from app.statements.repository import StatementRepository
-from app.statements.schemas import StatementCreate
+from app.statements.schemas import StatementCreate, StatementRead, StatementUpdate
 
 
 class StatementService(Service[Statement, StatementCreate]):
     repository_class = StatementRepository
     create_schema = StatementCreate
+    update_schema = StatementUpdate
+    read_schema = StatementRead
     label = "statement"
 
     def apply(self, record: Statement, data: StatementCreate) -> None:

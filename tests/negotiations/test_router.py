@@ -64,3 +64,22 @@ async def test_incidents_that_violated_the_ceasefire_name_it(client):
     ]
     assert len(violations) >= 2
     assert {v["violated_agreement_title"] for v in violations} == {ceasefire["title"]}
+
+
+async def test_role_holds_for_that_participant(client):
+    heads = await all_pages(
+        client, "/v1/negotiation-sessions", participant="Alloush", role="head_of_delegation"
+    )
+    hosts = await all_pages(client, "/v1/negotiation-sessions", participant="Alloush", role="host")
+    assert len(heads) == 1
+    assert hosts == []
+
+
+async def test_process_status_and_dates(client):
+    session = (await astana(client))[0]
+    by_process = await all_pages(client, "/v1/negotiation-sessions", process=session["process_id"])
+    assert [s["id"] for s in by_process] == [session["id"]]
+    assert len(await all_pages(client, "/v1/negotiation-sessions", status="ongoing")) == 1
+    assert await all_pages(client, "/v1/negotiation-sessions", status="collapsed") == []
+    assert len(await all_pages(client, "/v1/negotiation-sessions", **{"from": "2017-01-24"})) == 1
+    assert await all_pages(client, "/v1/negotiation-sessions", to="2017-01-22") == []

@@ -1,0 +1,101 @@
+"""Every list exports as CSV and NDJSON (incidents as GeoJSON too), streaming every row."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.helpers import assert_problem
+
+pytestmark = pytest.mark.anyio
+
+LISTS = ["sources", "actors", "statements", "incidents", "negotiation-processes",
+         "negotiation-sessions", "agreements"]  # fmt: skip
+
+
+def read_csv(response):
+    assert response.text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
+
+
+@pytest.mark.parametrize("collection", LISTS)
+async def test_csv_has_one_row_per_record_ignoring_limit(client, collection):
+    everything = (await client.get(f"/v1/{collection}", params={"limit": 500})).json()["data"]
+
+    response = await client.get(f"/v1/{collection}", params={"format": "csv", "limit": 1})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["content-disposition"]
+    assert [row["id"] for row in read_csv(response)] == [row["id"] for row in everything]
+
+
+@pytest.mark.parametrize("collection", LISTS)
+async def test_ndjson_has_one_record_per_line(client, collection):
+    everything = (await client.get(f"/v1/{collection}", params={"limit": 500})).json()["data"]
+
+    response = await client.get(f"/v1/{collection}", params={"format": "ndjson"})
+
+    assert response.headers["content-type"] == "application/x-ndjson"
+    assert [json.loads(line) for line in response.text.splitlines()] == everything
+
+
+async def test_accept_text_csv_is_csv(client):
+    response = await client.get("/v1/actors", headers={"accept": "text/csv"})
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+
+
+async def test_csv_flattens_nested_values_readably_and_keeps_arabic(client):
+    response = await client.get(
+        "/v1/incidents", params={"format": "csv", "sub_type": "double_tap_strike"}
+    )
+    (row,) = read_csv(response)
+    assert row["place.name"] == "Wadi Barada"
+    assert row["killed.best"] == "1"
+    assert "Ahmad Alaya (victim, confirmed)" in row["actors"]
+    actors = read_csv(await client.get("/v1/actors", params={"format": "csv", "q": "Hezbollah"}))
+    assert "حزب الله (native_script, ar)" in actors[0]["aliases"]
+
+
+async def test_csv_follows_fields_and_filters(client):
+    response = await client.get(
+        "/v1/incidents", params={"format": "csv", "fields": "id,place", "actor": "Hezbollah"}
+    )
+    rows = read_csv(response)
+    assert len(rows) == 1
+    assert list(rows[0]) == ["id", "place.name", "place.governorate", "place.district",
+                             "place.latitude", "place.longitude", "place.precision"]  # fmt: skip
+
+
+async def test_geojson_is_a_feature_collection_of_points(client):
+    response = await client.get("/v1/incidents", params={"format": "geojson"})
+    collection = response.json()
+    assert response.headers["content-type"] == "application/geo+json"
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == 5
+    strike = next(
+        f for f in collection["features"] if f["properties"]["sub_type"] == "double_tap_strike"
+    )
+    place = strike["properties"]["place"]
+    assert strike["geometry"] == {
+        "type": "Point",
+        "coordinates": [place["longitude"], place["latitude"]],
+    }
+    unlocated = [f for f in collection["features"] if f["properties"]["place"]["latitude"] is None]
+    assert unlocated and all(f["geometry"] is None for f in unlocated)
+
+
+async def test_geojson_only_for_incidents(client):
+    assert_problem(await client.get("/v1/actors", params={"format": "geojson"}), 422, "format")
+
+
+async def test_unknown_format_is_422(client):
+    assert_problem(await client.get("/v1/incidents", params={"format": "xlsx"}), 422, "format")
+
+
+async def test_exports_stream_more_rows_than_a_page(client):
+    for number in range(520):
+        await client.post("/v1/sources", json={"title": f"Wire {number}", "kind": "news_article"})
+    response = await client.get("/v1/sources", params={"format": "ndjson"})
+    assert len(response.text.splitlines()) == 521

@@ -1,0 +1,52 @@
+import pytest
+
+from tests.helpers import all_pages, assert_problem
+
+pytestmark = pytest.mark.anyio
+
+
+async def statements(client, **params):
+    return await all_pages(client, "/v1/statements", **params)
+
+
+async def test_repeated_speakers_mean_either(client):
+    found = await statements(client, speaker=["Jaafari", "Musienko"])
+    assert {s["speaker_name"] for s in found} == {"Bashar al-Ja'afari", "Alexander Musienko"}
+
+
+async def test_target(client):
+    found = await statements(client, target="Turkey")
+    assert found and all("Turkey" in [t["name"] for t in s["targets"]] for s in found)
+
+
+async def test_on_behalf_of(client):
+    everything = await statements(client)
+    expected = [s for s in everything if s["on_behalf_of_name"] == "Syrian government"]
+    assert expected
+    assert await statements(client, on_behalf_of="Assad regime") == expected
+
+
+async def test_a_type_takes_in_its_sub_codes(client):
+    disapproving = {s["type"] for s in await statements(client, type="disapprove")}
+    assert disapproving == {"accuse", "criticize"}
+    assert {s["type"] for s in await statements(client, type="accuse")} == {"accuse"}
+
+
+async def test_unknown_type_is_422(client):
+    assert_problem(await client.get("/v1/statements", params={"type": "gossip"}), 422, "type")
+
+
+async def test_topic_and_language(client):
+    on_ceasefire = await statements(client, topic="ceasefire")
+    assert on_ceasefire and all("ceasefire" in s["topics"] for s in on_ceasefire)
+    assert len(await statements(client, language="en")) == len(await statements(client))
+    assert await statements(client, language="ar") == []
+
+
+async def test_newest_first(client):
+    dates = [s["date"] for s in await statements(client, sort="-date", limit=3)]
+    assert dates == sorted(dates, reverse=True)
+
+
+async def test_updated_since(client):
+    assert await statements(client, updated_since="2100-01-01T00:00:00Z") == []
