@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from app.core.config import get_settings
 from app.core.database import UTCDateTime, build_engine
+from app.core.fulltext import outside_models
 from app.models import Base
 
 config = context.config
@@ -17,7 +18,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
-    """Write the app's column types as plain SQLAlchemy types, so migrations never import app."""
+    """Write the app's column types as plain SQLAlchemy types in generated migrations."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
@@ -27,6 +28,7 @@ def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
+        include_object=outside_models,
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
         compare_type=True,

@@ -27,6 +27,7 @@ async def all_pages(client: httpx.AsyncClient, path: str, **params: Any) -> list
         query = {**params, **({"cursor": cursor} if cursor else {})}
         body = (await client.get(path, params=query)).json()
         rows.extend(body["data"])
+        assert body["next_cursor"] is None or body["next_cursor"] != cursor, "paging went nowhere"
         cursor = body["next_cursor"]
         if cursor is None:
             return rows

@@ -4,16 +4,17 @@
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.core.database import Base, utcnow
 from app.core.errors import NotFound, Unprocessable, field_error
+from app.core.fulltext import match
 from app.core.pagination import ListQuery, SortKey, paginate
 from app.core.schemas import ApiModel, PatchModel
 
@@ -59,11 +60,39 @@ class Repository(Generic[M]):
         batches = statement.order_by(*ordering).execution_options(yield_per=STREAM_BATCH)
         yield from self.session.scalars(batches)
 
-    def filtered(self, statement: Select[tuple[M]], query: ListQuery) -> Select[tuple[M]]:
-        return statement
+    def conditions(self, query: Any) -> list[ColumnElement[bool]]:
+        """The SQL conditions of every filter the query gives (all must hold)."""
+        return []
 
-    def order(self, query: ListQuery) -> list[SortKey]:
-        return [SortKey.of(self.model.created_at), SortKey.of(self.model.id)]  # type: ignore[attr-defined]
+    def filtered(self, statement: Select[tuple[M]], query: Any) -> Select[tuple[M]]:
+        statement = statement.where(*self.conditions(query))
+        text = self._search_text(query)
+        if text is None:
+            return statement
+        found = match(self.session, self.model.__tablename__, text)
+        return statement.join(found.side, found.side.c.record_id == self._id).where(found.condition)
+
+    def order(self, query: Any) -> list[SortKey]:
+        """The order a list asked for; by relevance first when searching with `q` unsorted."""
+        sort = getattr(query, "sort", None)
+        text = self._search_text(query)
+        if text is not None and sort is None:
+            rank = match(self.session, self.model.__tablename__, text).rank
+            return [SortKey("rank", rank, float), SortKey.of(self._id)]
+        by_creation = [SortKey.of(self.model.created_at), SortKey.of(self._id)]  # type: ignore[attr-defined]
+        return self.sorts.get(sort, by_creation)
+
+    # A domain's named sorts: `sort=` value (None: the default) -> keys.
+    sorts: ClassVar[dict[str | None, list[SortKey]]] = {}
+    # Domains whose `q` is full text over their side table (see app.core.fulltext).
+    fulltext: ClassVar[bool] = False
+
+    @property
+    def _id(self) -> InstrumentedAttribute[uuid.UUID]:
+        return self.model.id  # type: ignore[attr-defined]
+
+    def _search_text(self, query: Any) -> str | None:
+        return getattr(query, "q", None) if self.fulltext else None
 
 
 class Service(ABC, Generic[M, C]):
@@ -102,6 +131,7 @@ class Service(ABC, Generic[M, C]):
         self.apply(record, data)
         self.session.add(record)
         self.session.flush()
+        self.index(record)
         return self.get(record.id)  # type: ignore[attr-defined]
 
     def update(self, record_id: uuid.UUID, patch: PatchModel) -> M:
@@ -109,6 +139,7 @@ class Service(ABC, Generic[M, C]):
         self.apply(record, self._merged(record, patch))
         record.updated_at = utcnow()  # type: ignore[attr-defined]
         self.session.flush()
+        self.index(record)
         return self.get(record_id)
 
     def delete(self, record_id: uuid.UUID) -> None:
@@ -119,6 +150,9 @@ class Service(ABC, Generic[M, C]):
     @abstractmethod
     def apply(self, record: M, data: C) -> None:
         """Copy validated data onto the record, checking every reference it makes."""
+
+    def index(self, record: M) -> None:
+        """Bring the record's full-text document up to date, for domains searched by `q`."""
 
     def _merged(self, record: M, patch: PatchModel) -> C:
         """The record as it would be after the patch, validated like a new record."""

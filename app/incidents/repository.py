@@ -1,15 +1,15 @@
 import math
 import uuid
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.actors.repository import matching_actor_ids
 from app.core.crud import Repository
-from app.core.pagination import ListQuery, SortKey
+from app.core.pagination import SortKey
 from app.core.search import ids_matching
 from app.incidents.models import Incident, IncidentActor
-from app.incidents.schemas import IncidentFilters, IncidentQuery
+from app.incidents.schemas import IncidentFilters
 from app.negotiations.models import NegotiationSession
 from app.sources.repository import citations_loaded, cited_by
 
@@ -24,17 +24,13 @@ SORTS = {
 
 class IncidentRepository(Repository[Incident]):
     model = Incident
+    sorts = SORTS
+    fulltext = True
     load_options = (
         selectinload(Incident.violated_agreement),
         selectinload(Incident.actors).selectinload(IncidentActor.actor),
         citations_loaded(Incident),
     )
-
-    def filtered(
-        self, statement: Select[tuple[Incident]], query: ListQuery
-    ) -> Select[tuple[Incident]]:
-        assert isinstance(query, IncidentFilters)
-        return statement.where(*self.conditions(query))
 
     def conditions(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
         """The SQL conditions of every filter given (all must hold)."""
@@ -46,10 +42,6 @@ class IncidentRepository(Repository[Incident]):
         if query.session:
             conditions.append(or_(*self._during_sessions(query.session)))
         return conditions
-
-    def order(self, query: ListQuery) -> list[SortKey]:
-        assert isinstance(query, IncidentQuery)
-        return SORTS[query.sort]
 
     def _involvement(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
         """Actor, role and attribution filters hold for the same actor of the incident."""

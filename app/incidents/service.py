@@ -2,6 +2,7 @@ from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor
 from app.core.crud import Service, set_columns
+from app.core.fulltext import index_document
 from app.core.search import set_terms
 from app.incidents.models import Casualties, Incident, IncidentActor, Place
 from app.incidents.repository import IncidentRepository
@@ -36,3 +37,10 @@ class IncidentService(Service[Incident, IncidentCreate]):
             IncidentActor(position=i, **actor.model_dump()) for i, actor in enumerate(data.actors)
         ]
         cite(self, record, data.citations)
+
+    def index(self, record: Incident) -> None:
+        place = record.place
+        index_document(
+            self.session, "incidents", record.id, record.description, place.name,
+            place.district, place.governorate, record.casualty_notes,
+        )  # fmt: skip

@@ -1,11 +1,11 @@
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from app.actors.repository import matching_actor_ids
 from app.core.crud import Repository
-from app.core.pagination import ListQuery, SortKey
+from app.core.pagination import SortKey
 from app.negotiations.models import (
     Agreement,
     AgreementActor,
@@ -18,6 +18,15 @@ from app.sources.repository import citations_loaded
 
 # Sessions with no start date yet sort after every dated one.
 UNDATED_LAST = func.coalesce(NegotiationSession.start_date, date.max)
+BY_DATE = [SortKey("start_date", UNDATED_LAST, date), SortKey.of(NegotiationSession.id)]
+SORTS = {
+    None: BY_DATE,
+    "date": BY_DATE,
+    "-date": [
+        SortKey("start_date", UNDATED_LAST, date, True),
+        SortKey.of(NegotiationSession.id, True),
+    ],
+}
 
 
 class ProcessRepository(Repository[NegotiationProcess]):
@@ -26,6 +35,7 @@ class ProcessRepository(Repository[NegotiationProcess]):
 
 class SessionRepository(Repository[NegotiationSession]):
     model = NegotiationSession
+    sorts = SORTS
     load_options = (
         selectinload(NegotiationSession.process),
         selectinload(NegotiationSession.participants).options(
@@ -34,24 +44,13 @@ class SessionRepository(Repository[NegotiationSession]):
         citations_loaded(NegotiationSession),
     )
 
-    def filtered(
-        self, statement: Select[tuple[NegotiationSession]], query: ListQuery
-    ) -> Select[tuple[NegotiationSession]]:
-        assert isinstance(query, SessionQuery)
+    def conditions(self, query: SessionQuery) -> list[ColumnElement[bool]]:
         conditions = [*_taking_part(query), *_dated(query)]
         if query.process:
             conditions.append(NegotiationSession.process_id.in_(query.process))
         if query.status:
             conditions.append(NegotiationSession.status.in_(query.status))
-        return statement.where(*conditions)
-
-    def order(self, query: ListQuery) -> list[SortKey]:
-        assert isinstance(query, SessionQuery)
-        descending = query.sort == "-date"
-        return [
-            SortKey("start_date", UNDATED_LAST, date, descending),
-            SortKey.of(NegotiationSession.id, descending),
-        ]
+        return conditions
 
 
 class AgreementRepository(Repository[Agreement]):

@@ -1,13 +1,13 @@
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.actors.repository import matching_actor_ids
 from app.core.crud import Repository
-from app.core.pagination import ListQuery, SortKey
+from app.core.pagination import SortKey
 from app.sources.repository import citations_loaded
 from app.statements.codes import with_sub_codes
 from app.statements.models import Statement, StatementTarget, StatementTopic
-from app.statements.schemas import StatementFilters, StatementQuery
+from app.statements.schemas import StatementFilters
 
 SORTS = {
     None: [SortKey.of(Statement.date), SortKey.of(Statement.id)],
@@ -18,6 +18,8 @@ SORTS = {
 
 class StatementRepository(Repository[Statement]):
     model = Statement
+    sorts = SORTS
+    fulltext = True
     load_options = (
         selectinload(Statement.speaker),
         selectinload(Statement.on_behalf_of),
@@ -26,12 +28,6 @@ class StatementRepository(Repository[Statement]):
         selectinload(Statement.topic_links),
         citations_loaded(Statement),
     )
-
-    def filtered(
-        self, statement: Select[tuple[Statement]], query: ListQuery
-    ) -> Select[tuple[Statement]]:
-        assert isinstance(query, StatementFilters)
-        return statement.where(*self.conditions(query))
 
     def conditions(self, query: StatementFilters) -> list[ColumnElement[bool]]:
         conditions = _who(query)
@@ -54,10 +50,6 @@ class StatementRepository(Repository[Statement]):
         if query.updated_since is not None:
             conditions.append(Statement.updated_at >= query.updated_since)
         return conditions
-
-    def order(self, query: ListQuery) -> list[SortKey]:
-        assert isinstance(query, StatementQuery)
-        return SORTS[query.sort]
 
 
 def _who(query: StatementFilters) -> list[ColumnElement[bool]]:

@@ -84,6 +84,10 @@ class StatementRead(ReadModel):
     session_id: uuid.UUID | None
     session_name: str | None
     citations: list[CitationRead]
+    snippet: str | None = Field(
+        None,
+        description="With `q`: the matching passage, HTML-escaped, matches in `<mark>`.",
+    )
 
 
 class StatementTypeRead(ReadPart):

@@ -1,5 +1,9 @@
+from pydantic import BaseModel
+
 from app.actors.models import Actor
 from app.core.crud import Service, set_columns
+from app.core.fulltext import index_document, snippet
+from app.core.pagination import ListQuery
 from app.negotiations.models import NegotiationSession
 from app.sources.service import cite
 from app.statements.models import Statement, StatementTarget, StatementTopic
@@ -37,3 +41,15 @@ class StatementService(Service[Statement, StatementCreate]):
             StatementTopic(position=i, topic=topic) for i, topic in enumerate(data.topics)
         ]
         cite(self, record, data.citations)
+
+    def index(self, record: Statement) -> None:
+        index_document(
+            self.session, "statements", record.id, record.quote, record.summary, record.translation
+        )
+
+    def present(self, record: Statement, query: ListQuery | None = None) -> BaseModel:
+        shown = StatementRead.model_validate(record)
+        text = getattr(query, "q", None)
+        if text is not None:
+            shown.snippet = snippet(text, record.quote, record.summary, record.translation)
+        return shown
