@@ -11,9 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /srv
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip install .
 COPY alembic.ini ./
 COPY migrations ./migrations
+# Editable, so the package runs from /srv where alembic.ini and migrations/ sit beside it.
+RUN pip install -e .
 
 RUN useradd --system --uid 10001 --home-dir /srv api && mkdir -p /srv/data && chown -R api /srv/data
 USER api

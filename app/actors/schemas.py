@@ -14,6 +14,7 @@ from app.core.schemas import (
     NoNul,
     ReadModel,
     ReadPart,
+    Unique,
     many,
     ordered_after,
     patch_model,
@@ -57,7 +58,9 @@ class AffiliationIn(ApiModel):
 class ActorCreate(ApiModel):
     name: Name = Field(description="Canonical name.", examples=["Bashar al-Ja'afari"])
     kind: ActorKind = Field(description="What sort of actor this is.")
-    aliases: list[AliasIn] = many("Other names: former names, abbreviations, transliterations.")
+    aliases: Annotated[list[AliasIn], Unique] = many(
+        "Other names: former names, abbreviations, transliterations."
+    )
     country: Label | None = Field(None, description="Country the actor belongs to, if any.")
     description: LongText | None = Field(None, description="Who or what the actor is.")
     external_ids: dict[ExternalKey, Label] = Field(
@@ -66,7 +69,7 @@ class ActorCreate(ApiModel):
         description="Identifiers elsewhere, keyed by system: wikidata, ucdp, acled...",
         examples=[{"wikidata": "Q298909"}],
     )
-    affiliations: list[AffiliationIn] = many("Dated links to other actors.")
+    affiliations: Annotated[list[AffiliationIn], Unique] = many("Dated links to other actors.")
 
 
 ActorUpdate = patch_model(ActorCreate)

@@ -6,14 +6,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.core.database import Base, utcnow
-from app.core.errors import NotFound, Unprocessable, field_error
+from app.core.errors import NotFound, Unprocessable, field_error, pydantic_errors
 from app.core.fulltext import match
 from app.core.pagination import ListQuery, SortKey, paginate
 from app.core.schemas import ApiModel, PatchModel
@@ -109,6 +108,7 @@ class Service(ABC, Generic[M, C]):
     def __init__(self, session: Session) -> None:
         self.session = session
         self.repository = self.repository_class(session)
+        self._kept: set[uuid.UUID] = set()
 
     def get(self, record_id: uuid.UUID, *extra: LoaderOption) -> M:
         record = self.repository.get(record_id, *extra)
@@ -136,7 +136,13 @@ class Service(ABC, Generic[M, C]):
 
     def update(self, record_id: uuid.UUID, patch: PatchModel) -> M:
         record = self.get(record_id, *self.write_options)
-        self.apply(record, self._merged(record, patch))
+        current = self.create_schema.model_validate(record, from_attributes=True)
+        merged = self._merged(current, patch)
+        if merged == current:
+            return record  # nothing changes: no new version
+        # References the record already makes stay valid even if their target was deleted since.
+        self._kept = _uuids(current.model_dump())
+        self.apply(record, merged)
         record.updated_at = utcnow()  # type: ignore[attr-defined]
         self.session.flush()
         self.index(record)
@@ -154,19 +160,22 @@ class Service(ABC, Generic[M, C]):
     def index(self, record: M) -> None:
         """Bring the record's full-text document up to date, for domains searched by `q`."""
 
-    def _merged(self, record: M, patch: PatchModel) -> C:
-        """The record as it would be after the patch, validated like a new record."""
-        current = self.create_schema.model_validate(record, from_attributes=True).model_dump()
+    def _merged(self, current: C, patch: PatchModel) -> C:
+        """The record as it would be after the patch, validated like a new record.
+
+        Nested objects (place, killed...) merge field by field; lists are replaced whole."""
+        merged = current.model_dump()
+        for name, value in patch.model_dump(exclude_unset=True).items():
+            nested = isinstance(value, dict) and isinstance(getattr(current, name), BaseModel)
+            merged[name] = merged[name] | value if nested else value
         try:
-            return self.create_schema.model_validate(current | patch.model_dump(exclude_unset=True))
+            return self.create_schema.model_validate(merged)
         except ValidationError as exc:
-            raise RequestValidationError(
-                [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
-            ) from exc
+            raise Unprocessable.of(pydantic_errors(exc.errors(), ("body",))) from exc
 
     def require(self, model: type[Base], references: Mapping[Loc, uuid.UUID | None]) -> None:
         """Refuse the write when a referenced record does not exist (or was deleted)."""
-        wanted = {value for value in references.values() if value is not None}
+        wanted = {value for value in references.values() if value is not None} - self._kept
         if not wanted:
             return
         found = set(
@@ -184,12 +193,23 @@ class Service(ABC, Generic[M, C]):
                 "missing_reference",
             )
             for loc, value in references.items()
-            if value is not None and value not in found
+            if value in wanted and value not in found
         ]
         if errors:
-            raise Unprocessable("; ".join(f"{e.field}: {e.message}" for e in errors), errors)
+            raise Unprocessable.of(errors)
 
 
 def set_columns(record: Base, data: ApiModel, *names: str) -> None:
     for name in names:
         setattr(record, name, getattr(data, name))
+
+
+def _uuids(value: Any) -> set[uuid.UUID]:
+    """Every id anywhere in a dumped record."""
+    if isinstance(value, uuid.UUID):
+        return {value}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return set().union(*(_uuids(item) for item in value))
+    return set()

@@ -50,13 +50,17 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.astimezone(UTC).replace(tzinfo=None)
+        # Stored naive, always in UTC (a naive value is taken to be UTC already).
+        return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+
+# Execution option marking a connection that will write (see _begin_sqlite).
+WRITES = "syria_writes"
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
@@ -107,7 +111,9 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writer takes the write lock up front: a deferred one could find its snapshot stale.
+    writes = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def build_engine(url: str, *, pool_size: int = 5, connect_timeout: int = 2) -> Engine:
@@ -123,7 +129,7 @@ def build_engine(url: str, *, pool_size: int = 5, connect_timeout: int = 2) -> E
         pool_size=pool_size,
         pool_pre_ping=True,
         pool_timeout=connect_timeout,
-        connect_args={"connect_timeout": connect_timeout},
+        connect_args={"connect_timeout": connect_timeout, "options": "-c timezone=UTC"},
     )
 
 
@@ -142,4 +148,6 @@ def get_session(request: Request) -> Iterator[Session]:
     """One session per request; the write path commits it, everything else is rolled back."""
     database: Database = request.app.state.database
     with database.sessions() as session:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            session.connection(execution_options={WRITES: True})
         yield session

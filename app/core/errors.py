@@ -11,12 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+MAX_ERRORS = 50  # a body with thousands of bad fields gets the first fifty
 
 
 class FieldError(BaseModel):
@@ -71,8 +73,11 @@ class Unprocessable(AppError):
     def at(
         cls, loc: Sequence[str | int], message: str, type_: str = "value_error"
     ) -> "Unprocessable":
-        error = field_error(loc, message, type_)
-        return cls(f"{error.field}: {message}", [error])
+        return cls.of([field_error(loc, message, type_)])
+
+    @classmethod
+    def of(cls, errors: Sequence[FieldError]) -> "Unprocessable":
+        return cls("; ".join(f"{error.field}: {error.message}" for error in errors), errors)
 
 
 class ServiceUnavailable(AppError):
@@ -101,14 +106,19 @@ async def _app_error(request: Request, exc: Exception) -> ProblemResponse:
     return problem(request, exc.status, exc.title, exc.detail, errors=exc.errors or None)
 
 
+def pydantic_errors(errors: Sequence[Any], prefix: tuple[str, ...] = ()) -> list[FieldError]:
+    """Pydantic's errors as field errors (the first MAX_ERRORS of them)."""
+    return [
+        field_error(
+            prefix + _location(error), error["msg"].removeprefix("Value error, "), error["type"]
+        )
+        for error in errors[:MAX_ERRORS]
+    ]
+
+
 async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        field_error(_location(error), error["msg"].removeprefix("Value error, "), error["type"])
-        for error in exc.errors()
-    ]
-    detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
-    return problem(request, 422, "Unprocessable Content", detail, errors=errors)
+    return await _app_error(request, Unprocessable.of(pydantic_errors(exc.errors())))
 
 
 def _location(error: dict[str, Any]) -> tuple[str | int, ...]:
@@ -142,6 +152,11 @@ async def _integrity_error(request: Request, exc: Exception) -> ProblemResponse:
     return problem(request, 409, "Conflict", "The change conflicts with data already stored.")
 
 
+async def _stale_record(request: Request, exc: Exception) -> ProblemResponse:
+    detail = "The record was changed by another request at the same time; read it and retry."
+    return problem(request, 409, "Conflict", detail)
+
+
 async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, DBAPIError)
     if exc.connection_invalidated or _is_operational(exc):
@@ -168,6 +183,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(StaleDataError, _stale_record)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 

@@ -64,6 +64,14 @@ def search_terms(text: str) -> set[str]:
     }
 
 
+# Runs of words starting with these find nothing a journalist would look for.
+_FUNCTION_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to"})
+# Shorter queries are matched exactly: their skeletons would match too much (US and ISIS).
+SKELETON_MIN_LETTERS = 4
+
+
 def _word_suffixes(key: str) -> list[str]:
     words = key.split()
-    return [" ".join(words[i:]) for i in range(len(words))]
+    return [
+        " ".join(words[i:]) for i in range(len(words)) if i == 0 or words[i] not in _FUNCTION_WORDS
+    ]

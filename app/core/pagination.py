@@ -142,6 +142,7 @@ def _decode(cursor: str, order: Sequence[SortKey]) -> list[Any]:
 
 
 def _parse(key: SortKey, value: Any) -> Any:
-    if not isinstance(value, str):
-        raise ValueError("cursor values are strings")
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError("cursor values are strings without NUL bytes")
+    value.encode("utf-8")  # refuses lone surrogates, which no engine can store
     return _PARSERS[key.python_type](value)

@@ -1,9 +1,10 @@
 """Building blocks every domain's request and response schemas share."""
 
+import calendar
 import math
 import uuid
-from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -39,6 +40,50 @@ LanguageTag = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
 ]
 
+
+def _as_utc(value: datetime) -> datetime:
+    """A naive time is taken as UTC; an aware one is converted to UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("is out of range once converted to UTC") from exc
+
+
+def _time_as_utc(value: time) -> time:
+    if value.tzinfo is None:
+        return value
+    offset = value.utcoffset() or timedelta()
+    moment = datetime.combine(date(2000, 1, 2), value.replace(tzinfo=None)) - offset
+    return moment.time()
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    seen = set()
+    for index, value in enumerate(values):
+        key = value.model_dump_json() if isinstance(value, BaseModel) else value
+        if key in seen:
+            raise ValueError(f"item {index} repeats an earlier one")
+        seen.add(key)
+    return values
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+UtcTime = Annotated[time, AfterValidator(_time_as_utc)]
+DatePrecision = Literal["day", "week", "month", "year"]
+
+
+def last_day_of(day: date, precision: str) -> date:
+    """The last day a date of this precision may stand for: "January 2017" ends on the 31st."""
+    if precision == "week":
+        return day + timedelta(days=6)
+    if precision == "month":
+        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    if precision == "year":
+        return date(day.year, 12, 31)
+    return day
+Unique = AfterValidator(_unique)
 
 SearchText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul

@@ -23,7 +23,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.core.database import Base
-from app.core.names import SKELETON_MARK, match_key, search_terms, skeleton
+from app.core.names import (
+    SKELETON_MARK,
+    SKELETON_MIN_LETTERS,
+    match_key,
+    search_terms,
+    skeleton,
+)
 
 # Binary order makes `term >= q AND term < q + TOP` a prefix range on PostgreSQL as on SQLite.
 TermText = String(300).with_variant(String(300, collation="C"), "postgresql")
@@ -69,12 +75,11 @@ def term_condition(term: ColumnElement[str], text: str) -> ColumnElement[bool] |
     key = match_key(text)
     if not key:
         return None
+    prefix = and_(term >= key, term < key + TOP)
+    if len(key.replace(" ", "")) < SKELETON_MIN_LETTERS:
+        return prefix
     bones = SKELETON_MARK + skeleton(key)
-    return or_(
-        and_(term >= key, term < key + TOP),
-        term == bones,
-        and_(term >= bones + " ", term < bones + " " + TOP),
-    )
+    return or_(prefix, term == bones, and_(term >= bones + " ", term < bones + " " + TOP))
 
 
 def ids_matching(model: type[Termed], text: str) -> Select[tuple[uuid.UUID]]:

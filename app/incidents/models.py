@@ -46,6 +46,8 @@ class Incident(Cited, Termed, RecordMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
     start_date: Mapped[date]
     end_date: Mapped[date | None]
+    # The last day end_date may stand for, given the precision; null while ongoing.
+    last_day: Mapped[date | None] = mapped_column(index=True)
     date_precision: Mapped[str] = mapped_column(String(8))
     place: Mapped[Place] = composite(
         mapped_column("place_name", String(300)),

@@ -74,9 +74,10 @@ class IncidentRepository(Repository[Incident]):
 
     def _where(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
         conditions = []
-        # An incident matches when its span overlaps [from, to]; an ongoing one never ends.
+        # An incident matches when its span overlaps [from, to]; an ongoing one never ends, and
+        # an imprecise one spans its whole week, month or year.
         if query.from_ is not None:
-            conditions.append(or_(Incident.end_date.is_(None), Incident.end_date >= query.from_))
+            conditions.append(or_(Incident.last_day.is_(None), Incident.last_day >= query.from_))
         if query.to is not None:
             conditions.append(Incident.start_date <= query.to)
         if query.place:
@@ -100,7 +101,7 @@ class IncidentRepository(Repository[Incident]):
         return [
             and_(
                 Incident.start_date <= (end or start),
-                or_(Incident.end_date.is_(None), Incident.end_date >= start),
+                or_(Incident.last_day.is_(None), Incident.last_day >= start),
             )
             for start, end in spans
         ] or [Incident.id.is_(None)]

@@ -1,6 +1,6 @@
 import uuid
-from datetime import date, datetime
-from typing import Literal
+from datetime import date
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -8,6 +8,7 @@ from app.core.pagination import DateRange, ListQuery
 from app.core.schemas import (
     ApiModel,
     BoundingBox,
+    DatePrecision,
     Label,
     LongText,
     Name,
@@ -15,12 +16,13 @@ from app.core.schemas import (
     ReadModel,
     ReadPart,
     SearchText,
+    Unique,
+    UtcDateTime,
     many,
     ordered_after,
     patch_model,
 )
 from app.sources.schemas import CitationIn, CitationRead, citations_field
-from app.statements.schemas import DatePrecision
 
 ActorRole = Literal["perpetrator", "target", "victim", "side"]
 Attribution = Literal["confirmed", "alleged", "claimed", "denied"]
@@ -71,7 +73,9 @@ class IncidentCreate(ApiModel):
     end_date: date | None = Field(None, description="Last day; null while ongoing.")
     date_precision: DatePrecision = Field("day", description="How precise the dates are.")
     place: PlaceIn = Field(default_factory=PlaceIn, description="Where it happened.")
-    actors: list[IncidentActorIn] = many("Actors involved, with role and attribution.")
+    actors: Annotated[list[IncidentActorIn], Unique] = many(
+        "Actors involved, with role and attribution."
+    )
     killed: CasualtiesIn = Field(default_factory=CasualtiesIn, description="People killed.")
     injured: CasualtiesIn = Field(default_factory=CasualtiesIn, description="People injured.")
     casualty_notes: LongText | None = Field(None, description="Who the casualties were.")
@@ -156,7 +160,7 @@ class IncidentFilters(DateRange):
         [], max_length=20, description="Negotiation session id: incidents during its dates."
     )
     source: list[uuid.UUID] = Field([], max_length=20, description="Cited source id.")
-    updated_since: datetime | None = Field(None, description="Changed at or after this time.")
+    updated_since: UtcDateTime | None = Field(None, description="Changed at or after this time.")
     q: SearchText | None = Field(None, description="Full text over description, place and notes.")
 
     _max_after_min = ordered_after("max_killed", "min_killed")

@@ -3,6 +3,7 @@ from sqlalchemy.orm import selectinload
 from app.actors.models import Actor
 from app.core.crud import Service, set_columns
 from app.core.fulltext import index_document
+from app.core.schemas import last_day_of
 from app.core.search import set_terms
 from app.incidents.models import Casualties, Incident, IncidentActor, Place
 from app.incidents.repository import IncidentRepository
@@ -32,6 +33,7 @@ class IncidentService(Service[Incident, IncidentCreate]):
         set_terms(record, data.place.name, data.place.district, data.place.governorate)
         record.killed = Casualties(**data.killed.model_dump())
         record.killed_rank = -1 if data.killed.best is None else data.killed.best
+        record.last_day = data.end_date and last_day_of(data.end_date, data.date_precision)
         record.injured = Casualties(**data.injured.model_dump())
         record.actors = [
             IncidentActor(position=i, **actor.model_dump()) for i, actor in enumerate(data.actors)

@@ -12,6 +12,7 @@ from app.sources.models import Cited
 
 class NegotiationProcess(RecordMixin, Base):
     __tablename__ = "negotiation_processes"
+    __table_args__ = (Index("ix_negotiation_processes_created_at_id", "created_at", "id"),)
 
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
@@ -72,6 +73,7 @@ class Participant(Base):
 
 class Agreement(Cited, RecordMixin, Base):
     __tablename__ = "agreements"
+    __table_args__ = (Index("ix_agreements_created_at_id", "created_at", "id"),)
 
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32))

@@ -1,6 +1,6 @@
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -13,6 +13,7 @@ from app.core.schemas import (
     Name,
     ReadModel,
     ReadPart,
+    Unique,
     many,
     ordered_after,
     patch_model,
@@ -55,7 +56,7 @@ class SessionCreate(ApiModel):
     end_date: dt.date | None = Field(None, description="Last day (expected or actual).")
     status: SessionStatus = Field("scheduled", description="Where the session stands.")
     format: SessionFormat = Field("unknown", description="Whether the sides met face to face.")
-    participants: list[ParticipantIn] = many("Who took part, and in what role.")
+    participants: Annotated[list[ParticipantIn], Unique] = many("Who took part, and in what role.")
     agenda: list[Name] = many("Agenda items.")
     outcome: LongText | None = Field(None, description="What came of it.")
     citations: list[CitationIn] = citations_field()
@@ -109,8 +110,8 @@ class AgreementCreate(ApiModel):
     kind: AgreementKind = Field(description="What sort of agreement it is.")
     date: dt.date | None = Field(None, description="When it was concluded.")
     session_id: uuid.UUID | None = Field(None, description="Session where it was concluded.")
-    parties: list[uuid.UUID] = many("Actors bound by it.")
-    guarantors: list[uuid.UUID] = many("Actors guaranteeing it.")
+    parties: Annotated[list[uuid.UUID], Unique] = many("Actors bound by it.")
+    guarantors: Annotated[list[uuid.UUID], Unique] = many("Actors guaranteeing it.")
     summary: LongText | None = Field(None, description="What it says.")
     citations: list[CitationIn] = citations_field()
 

@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, PrimaryKeyConstraint, String, Text
+from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.core.database import Base, RecordMixin
@@ -10,6 +10,7 @@ from app.core.database import Base, RecordMixin
 
 class Source(RecordMixin, Base):
     __tablename__ = "sources"
+    __table_args__ = (Index("ix_sources_created_at_id", "created_at", "id"),)
 
     title: Mapped[str] = mapped_column(String(300))
     publisher: Mapped[str | None] = mapped_column(String(300))

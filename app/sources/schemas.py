@@ -12,6 +12,7 @@ from app.core.schemas import (
     ReadModel,
     ReadPart,
     Url,
+    UtcDateTime,
     many,
     patch_model,
 )
@@ -32,7 +33,7 @@ class SourceCreate(ApiModel):
     title: Name = Field(description="Title of the article, report or post.")
     publisher: Name | None = Field(None, description="Who published it, e.g. EA WorldView.")
     url: Url | None = Field(None, description="Where it can be read.")
-    published_at: datetime | None = Field(None, description="When it was published.")
+    published_at: UtcDateTime | None = Field(None, description="When it was published (UTC).")
     kind: SourceKind = Field(description="What sort of source it is.")
     language: LanguageTag | None = Field(None, description="BCP 47 language tag, e.g. en, ar.")
     author: Name | None = Field(None, description="Who wrote it.")

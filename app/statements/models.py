@@ -22,6 +22,8 @@ class Statement(Cited, RecordMixin, Base):
     speaker_label: Mapped[str | None] = mapped_column(String(300))
     on_behalf_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("actors.id"), index=True)
     date: Mapped[dt.date]
+    # The last day `date` may stand for, given its precision.
+    last_day: Mapped[dt.date] = mapped_column(index=True)
     time: Mapped[dt.time | None]
     date_precision: Mapped[str] = mapped_column(String(8))
     location: Mapped[str | None] = mapped_column(String(300))

@@ -44,7 +44,7 @@ class StatementRepository(Repository[Statement]):
             )
             conditions.append(Statement.id.in_(topical))
         if query.from_ is not None:
-            conditions.append(Statement.date >= query.from_)
+            conditions.append(Statement.last_day >= query.from_)
         if query.to is not None:
             conditions.append(Statement.date <= query.to)
         if query.updated_since is not None:

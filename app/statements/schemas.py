@@ -1,6 +1,6 @@
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -8,6 +8,7 @@ from app.core.pagination import DateRange, ListQuery
 from app.core.schemas import (
     ActorRef,
     ApiModel,
+    DatePrecision,
     Label,
     LanguageTag,
     LongText,
@@ -15,13 +16,15 @@ from app.core.schemas import (
     ReadModel,
     ReadPart,
     SearchText,
+    Unique,
+    UtcDateTime,
+    UtcTime,
     many,
     patch_model,
 )
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 from app.statements.codes import STATEMENT_TYPE_CODES
 
-DatePrecision = Literal["day", "week", "month", "year"]
 StatementTypeCode = Literal[tuple(sorted(STATEMENT_TYPE_CODES))]  # type: ignore[valid-type]
 
 
@@ -36,7 +39,9 @@ class StatementCreate(ApiModel):
     )
     on_behalf_of_id: uuid.UUID | None = Field(None, description="Whom the speaker spoke for.")
     date: dt.date = Field(description="When it was said (first day of the period if imprecise).")
-    time: dt.time | None = Field(None, description="Time of day in UTC, when known.")
+    time: UtcTime | None = Field(
+        None, description="Time of day in UTC, when known (an offset is converted to UTC)."
+    )
     date_precision: DatePrecision = Field("day", description="How precise `date` is.")
     location: Name | None = Field(None, description="Where it was said.")
     quote: LongText | None = Field(None, description="The verbatim words.")
@@ -46,8 +51,12 @@ class StatementCreate(ApiModel):
     type: StatementTypeCode = Field(
         "statement", description="A code from `/v1/statement-types` (CAMEO-like)."
     )
-    target_ids: list[uuid.UUID] = many("Actors the statement is about or addressed to.")
-    topics: list[Label] = many("Topics, e.g. ceasefire, detainees, sieges, terrorism.")
+    target_ids: Annotated[list[uuid.UUID], Unique] = many(
+        "Actors the statement is about or addressed to."
+    )
+    topics: Annotated[list[Label], Unique] = many(
+        "Topics, e.g. ceasefire, detainees, sieges, terrorism."
+    )
     session_id: uuid.UUID | None = Field(None, description="Negotiation session it was made at.")
     citations: list[CitationIn] = citations_field()
 
@@ -110,7 +119,7 @@ class StatementFilters(DateRange):
     )
     topic: list[Label] = Field([], max_length=20, description="Topic.")
     language: list[LanguageTag] = Field([], max_length=20, description="Original language.")
-    updated_since: dt.datetime | None = Field(None, description="Changed at or after this time.")
+    updated_since: UtcDateTime | None = Field(None, description="Changed at or after this time.")
     q: SearchText | None = Field(
         None, description="Full text over quote, summary and translation; hits carry a `snippet`."
     )

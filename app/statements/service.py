@@ -4,6 +4,7 @@ from app.actors.models import Actor
 from app.core.crud import Service, set_columns
 from app.core.fulltext import index_document, snippet
 from app.core.pagination import ListQuery
+from app.core.schemas import last_day_of
 from app.negotiations.models import NegotiationSession
 from app.sources.service import cite
 from app.statements.models import Statement, StatementTarget, StatementTopic
@@ -33,6 +34,7 @@ class StatementService(Service[Statement, StatementCreate]):
             "date_precision", "location", "quote", "summary", "translation", "language", "type",
             "session_id",
         )  # fmt: skip
+        record.last_day = last_day_of(data.date, data.date_precision)
         record.target_links = [
             StatementTarget(position=i, actor_id=actor_id)
             for i, actor_id in enumerate(data.target_ids)

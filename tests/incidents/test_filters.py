@@ -160,3 +160,17 @@ async def test_fields_choose_what_is_returned(client):
 @pytest.mark.parametrize("fields", ["id,colour", "ID", "id,,type"])
 async def test_unknown_fields_are_422(client, fields):
     assert_problem(await client.get("/v1/incidents", params={"fields": fields}), 422, "fields")
+
+
+async def test_an_imprecise_date_spans_its_period(client):
+    body = {
+        "type": "siege",
+        "start_date": "2017-03-01",
+        "end_date": "2017-03-01",
+        "date_precision": "month",
+    }
+    assert (await client.post("/v1/incidents", json=body)).status_code == 201
+    assert await kinds(client, type="siege", **{"from": "2017-03-15", "to": "2017-03-20"}) == [
+        "siege"
+    ]
+    assert await kinds(client, type="siege", **{"from": "2017-04-01"}) == []

@@ -29,7 +29,7 @@ async def test_actor_filter_by_id(client):
 
 async def test_regime_forces_since_22_december(client):
     found = await incidents(client, actor="regime forces", **{"from": "2016-12-22"})
-    assert {"double_tap_strike"} <= sub_types(found)
+    assert sub_types(found) == {"double_tap_strike", "ground_offensive", "attack"}
     assert any(row["end_date"] is None and row["start_date"] == "2016-12-22" for row in found)
 
 

@@ -1,0 +1,25 @@
+import pytest
+
+from tests.helpers import all_pages, assert_problem
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_seed_article_is_the_source(client):
+    (article,) = (await client.get("/v1/sources")).json()["data"]
+    assert article["kind"] == "live_blog"
+    assert article["publisher"] == "EA WorldView"
+    assert article["published_at"] == "2017-01-23T11:25:00Z"
+
+
+async def test_every_seed_record_cites_it_with_its_title(client):
+    (article,) = (await client.get("/v1/sources")).json()["data"]
+    for collection in ("statements", "incidents", "negotiation-sessions", "agreements"):
+        for record in await all_pages(client, f"/v1/{collection}"):
+            assert {c["source_id"] for c in record["citations"]} == {article["id"]}
+            assert {c["source_title"] for c in record["citations"]} == {article["title"]}
+
+
+async def test_language_is_a_language_tag(client):
+    body = {"title": "t", "kind": "other", "language": "not a language"}
+    assert_problem(await client.post("/v1/sources", json=body), 422, "language")
