@@ -1,13 +1,17 @@
 import uuid
+from functools import lru_cache
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor, Affiliation
 from app.actors.schemas import ActorQuery
 from app.core.crud import Repository
-from app.core.pagination import ListQuery, SortKey
-from app.core.search import ids_matching
+from app.core.names import SKELETON_MARK, match_key
+from app.core.pagination import SortKey
+from app.core.search import ids_matching, term_condition
+
+SORTS = {None: [SortKey.of(Actor.name_key), SortKey.of(Actor.id)]}
 
 
 class ActorRepository(Repository[Actor]):
@@ -17,14 +21,28 @@ class ActorRepository(Repository[Actor]):
         selectinload(Actor.affiliations).selectinload(Affiliation.actor),
     )
 
-    def filtered(self, statement: Select[tuple[Actor]], query: ListQuery) -> Select[tuple[Actor]]:
-        assert isinstance(query, ActorQuery)
-        if query.q is not None:
-            statement = statement.where(Actor.id.in_(matching_actor_ids([query.q])))
-        return statement
+    sorts = SORTS
 
-    def order(self, query: ListQuery) -> list[SortKey]:
-        return [SortKey.of(Actor.name_key), SortKey.of(Actor.id)]
+    def conditions(self, query: ActorQuery) -> list[ColumnElement[bool]]:
+        conditions = []
+        if query.kind:
+            conditions.append(Actor.kind.in_(query.kind))
+        if query.affiliated_with:
+            conditions.append(Actor.id.in_(_with_affiliates(query.affiliated_with)))
+        return conditions
+
+    def filtered(self, statement: Select[tuple[Actor]], query: ActorQuery) -> Select[tuple[Actor]]:
+        statement = super().filtered(statement, query)
+        if query.q is None:
+            return statement
+        ranked = _ranked_matches(query.q)
+        return statement.join(ranked, ranked.c.record_id == Actor.id)
+
+    def order(self, query: ActorQuery) -> list[SortKey]:
+        if query.q is None:
+            return super().order(query)
+        score = _ranked_matches(query.q).c.score
+        return [SortKey("score", score, int), *self.sorts[None]]
 
 
 def matching_actor_ids(texts: list[str]) -> Select[tuple[uuid.UUID]]:
@@ -44,3 +62,34 @@ def _as_uuid(text: str) -> uuid.UUID | None:
         return uuid.UUID(text)
     except ValueError:
         return None
+
+
+# Kinds of affiliation that make an actor one of another's people.
+MEMBERSHIP = ("member_of", "leads", "represents", "part_of")
+
+
+def _with_affiliates(names: list[str]) -> Select[tuple[uuid.UUID]]:
+    """The actors named, and every actor affiliated to them by membership, at any depth."""
+    found = select(Actor.id.label("id")).where(Actor.id.in_(matching_actor_ids(names)))
+    tree = found.cte("affiliates", recursive=True)
+    members = select(Affiliation.subject_id).join(tree, Affiliation.actor_id == tree.c.id)
+    tree = tree.union(members.where(Affiliation.kind.in_(MEMBERSHIP)))
+    return select(tree.c.id)
+
+
+@lru_cache(maxsize=256)  # one subquery per text, so the order and the join name the same one
+def _ranked_matches(text: str) -> Subquery:
+    """Actors matching `text`, each scored by its best match: 0 the exact canonical name,
+    1 an exact alias or word run, 2 a word prefix, 3 a sound-alike (skeleton)."""
+    row = Actor.terms.property.mapper.class_  # type: ignore[attr-defined]
+    key = match_key(text)
+    condition = term_condition(row.term, text)
+    exact_name = select(Actor.name_key).where(Actor.id == row.record_id).scalar_subquery()
+    score = case(
+        (exact_name == key, 0),
+        (row.term == key, 1),
+        (row.term.startswith(SKELETON_MARK), 3),
+        else_=2,
+    )
+    matches = select(row.record_id, func.min(score).label("score")).group_by(row.record_id)
+    return matches.where(condition if condition is not None else false()).subquery("ranked")

@@ -101,4 +101,16 @@ class ActorRead(ReadModel):
 
 
 class ActorQuery(ListQuery):
-    q: Name | None = Field(None, description="Name or any alias, forgiving of spelling.")
+    q: Name | None = Field(
+        None,
+        description="Name or any alias, forgiving of case, diacritics, apostrophes, hyphens, "
+        "al-/el- and transliteration: best matches first (exact name, then alias, then word "
+        "prefix, then sound-alike).",
+    )
+    kind: list[ActorKind] = Field([], description="Kind of actor.")
+    affiliated_with: list[Name] = Field(
+        [],
+        max_length=20,
+        description="An actor (id, name or alias) and every actor member of, leading, "
+        "representing or part of it, at any depth: all of Jaish al-Islam's people.",
+    )

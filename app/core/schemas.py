@@ -83,6 +83,8 @@ def last_day_of(day: date, precision: str) -> date:
     if precision == "year":
         return date(day.year, 12, 31)
     return day
+
+
 Unique = AfterValidator(_unique)
 
 SearchText = Annotated[

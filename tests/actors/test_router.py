@@ -1,6 +1,6 @@
 import pytest
 
-from tests.helpers import actor_id, assert_problem
+from tests.helpers import actor_id, all_pages, assert_problem
 
 pytestmark = pytest.mark.anyio
 
@@ -69,3 +69,42 @@ async def test_deleted_actor_is_no_longer_found(client):
 async def test_external_ids_are_bounded_keys(client):
     body = {"name": "X", "kind": "person", "external_ids": {"Not A Key!": "1"}}
     assert_problem(await client.post("/v1/actors", json=body), 422, "external_ids.Not A Key!.[key]")
+
+
+@pytest.mark.parametrize("typo", ["Jafari", "Jaafary", "Bashar Jafari"])
+async def test_q_forgives_small_typos(client, typo):
+    found = (await client.get("/v1/actors", params={"q": typo})).json()["data"]
+    assert found[0]["name"] == "Bashar al-Ja'afari"
+
+
+async def test_q_ranks_the_exact_name_first(client):
+    await client.post("/v1/actors", json={"name": "Turkey Watch", "kind": "ngo"})
+    await client.post(
+        "/v1/actors",
+        json={"name": "Ankara office", "kind": "other", "aliases": [{"name": "Turkey"}]},
+    )
+    found = (await client.get("/v1/actors", params={"q": "Turkey"})).json()["data"]
+    assert [a["name"] for a in found] == ["Turkey", "Ankara office", "Turkey Watch"]
+
+
+async def test_ranked_results_page_without_repeats(client):
+    for number in range(7):
+        await client.post("/v1/actors", json={"name": f"Liwa {number}", "kind": "armed_group"})
+    rows = await all_pages(client, "/v1/actors", q="Liwa", limit=2)
+    assert [a["name"] for a in rows] == [f"Liwa {number}" for number in range(7)]
+
+
+async def test_kind(client):
+    found = await all_pages(client, "/v1/actors", kind=["state"])
+    assert {a["name"] for a in found} == {"Kazakhstan", "Russia", "Turkey", "Iran", "United States"}
+
+
+async def test_affiliated_with_takes_in_everyone_at_any_depth(client):
+    people = await all_pages(client, "/v1/actors", affiliated_with="Jaish al-Islam")
+    assert {a["name"] for a in people} == {"Jaish al-Islam", "Mohammad Alloush"}
+    opposition = {
+        a["name"]
+        for a in await all_pages(client, "/v1/actors", affiliated_with="Syrian opposition")
+    }
+    assert {"Jaish al-Islam", "Mohammad Alloush", "Ahrar al-Sham"} <= opposition
+    assert "Turkey" not in opposition  # support is not membership
