@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from app.core.config import get_settings
 from app.core.database import UTCDateTime, build_engine
-from app.core.fulltext import outside_models
+from app.core.dialect import outside_models
 from app.models import Base
 
 config = context.config

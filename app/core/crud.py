@@ -12,8 +12,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.core.database import Base, utcnow
+from app.core.dialect import match
 from app.core.errors import NotFound, Unprocessable, field_error, pydantic_errors
-from app.core.fulltext import match
 from app.core.pagination import ListQuery, SortKey, paginate
 from app.core.schemas import ApiModel, PatchModel
 
@@ -83,7 +83,7 @@ class Repository(Generic[M]):
 
     # A domain's named sorts: `sort=` value (None: the default) -> keys.
     sorts: ClassVar[dict[str | None, list[SortKey]]] = {}
-    # Domains whose `q` is full text over their side table (see app.core.fulltext).
+    # Domains whose `q` is full text over their side table (see app.core.dialect).
     fulltext: ClassVar[bool] = False
 
     @property

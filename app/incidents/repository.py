@@ -1,15 +1,19 @@
 import math
 import uuid
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.actors.models import Actor
 from app.actors.repository import matching_actor_ids
 from app.core.crud import Repository
+from app.core.dialect import month_of, year_of
 from app.core.pagination import SortKey
 from app.core.search import ids_matching
+from app.core.stats import group_keys, grouped
 from app.incidents.models import Incident, IncidentActor
-from app.incidents.schemas import IncidentFilters
+from app.incidents.schemas import IncidentFilters, IncidentStatsQuery
 from app.negotiations.models import NegotiationSession
 from app.sources.repository import citations_loaded, cited_by
 
@@ -42,6 +46,24 @@ class IncidentRepository(Repository[Incident]):
         if query.session:
             conditions.append(or_(*self._during_sessions(query.session)))
         return conditions
+
+    def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+        """Count, killed and injured per group of the incidents the filters find."""
+        keys = group_keys(query.group_by, GROUP_KEYS)
+        statement = self.filtered(self.live(), query)
+        columns = {key: self._group_column(key) for key in keys}
+        if "actor" in keys:
+            statement = statement.join(IncidentActor, IncidentActor.incident_id == Incident.id)
+            statement = statement.join(Actor, Actor.id == IncidentActor.actor_id)
+            columns["actor_id"] = Actor.id
+        return keys, grouped(self.session, statement, columns, CASUALTY_SUMS)
+
+    def _group_column(self, key: str) -> ColumnElement[Any]:
+        if key == "month":
+            return month_of(self.session, Incident.start_date)
+        if key == "year":
+            return year_of(self.session, Incident.start_date)
+        return GROUP_KEYS[key]
 
     def _involvement(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
         """Actor, role and attribution filters hold for the same actor of the incident."""
@@ -107,6 +129,24 @@ class IncidentRepository(Repository[Incident]):
         ] or [Incident.id.is_(None)]
 
 
+COLUMNS = Incident.__table__.c
+CASUALTY_SUMS = {
+    "count": func.count(Incident.id),
+    **{
+        f"{kind}_{bound}": func.sum(COLUMNS[f"{kind}_{bound}"])
+        for kind in ("killed", "injured")
+        for bound in ("low", "best", "high")
+    },
+}
+# Month and year depend on the engine (see `_group_column`); the rest are plain columns.
+GROUP_KEYS: dict[str, ColumnElement[Any]] = {
+    "month": Incident.start_date,
+    "year": Incident.start_date,
+    "type": Incident.type,
+    "governorate": COLUMNS.governorate,
+    "actor": Actor.name,
+    "verification": Incident.verification,
+}
 LATITUDE = Incident.__table__.c.latitude
 LONGITUDE = Incident.__table__.c.longitude
 GOVERNORATE = Incident.__table__.c.governorate

@@ -1,12 +1,33 @@
-from app.core.routing import crud_router
-from app.incidents.schemas import IncidentQuery
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.core.errors import problem_responses
+from app.core.routing import SessionDep, crud_router
+from app.core.stats import Stats, stats_response
+from app.incidents.schemas import IncidentQuery, IncidentStatsQuery
 from app.incidents.service import IncidentService
 
-router = crud_router(
-    path="/v1/incidents",
-    tag="incidents",
-    singular="incident",
-    service=IncidentService,
-    query=IncidentQuery,
-    formats=("json", "csv", "ndjson", "geojson"),
+router = APIRouter()
+router.include_router(
+    crud_router(
+        path="/v1/incidents",
+        tag="incidents",
+        singular="incident",
+        service=IncidentService,
+        query=IncidentQuery,
+        formats=("json", "csv", "ndjson", "geojson"),
+    )
 )
+
+
+@router.get(
+    "/v1/stats/incidents",
+    tags=["stats"],
+    operation_id="incident_stats",
+    responses={**problem_responses(422, 500, 503), 200: {"content": {"text/csv": {}}}},
+)
+def incident_stats(params: Annotated[IncidentStatsQuery, Query()], session: SessionDep) -> Stats:
+    """Count incidents and sum their casualties per group; takes every incident filter."""
+    keys, rows = IncidentService(session).stats(params)
+    return stats_response(keys, rows, params.format, "incident-stats")  # type: ignore[return-value]

@@ -22,6 +22,7 @@ from app.core.schemas import (
     ordered_after,
     patch_model,
 )
+from app.core.stats import StatsQuery
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 
 ActorRole = Literal["perpetrator", "target", "victim", "side"]
@@ -170,3 +171,7 @@ class IncidentQuery(IncidentFilters, ListQuery):
     sort: Literal["date", "-date", "-killed"] | None = Field(
         None, description="`date` (default), `-date` or `-killed`; relevance first with `q`."
     )
+
+
+class IncidentStatsQuery(IncidentFilters, StatsQuery):
+    """`group_by`: month, year, type, governorate, actor, verification (one or two)."""

@@ -1,13 +1,15 @@
+from typing import Any
+
 from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor
 from app.core.crud import Service, set_columns
-from app.core.fulltext import index_document
+from app.core.dialect import index_document
 from app.core.schemas import last_day_of
 from app.core.search import set_terms
 from app.incidents.models import Casualties, Incident, IncidentActor, Place
 from app.incidents.repository import IncidentRepository
-from app.incidents.schemas import IncidentCreate, IncidentRead, IncidentUpdate
+from app.incidents.schemas import IncidentCreate, IncidentRead, IncidentStatsQuery, IncidentUpdate
 from app.negotiations.models import Agreement
 from app.sources.service import cite
 
@@ -46,3 +48,6 @@ class IncidentService(Service[Incident, IncidentCreate]):
             self.session, "incidents", record.id, record.description, place.name,
             place.district, place.governorate, record.casualty_notes,
         )  # fmt: skip
+
+    def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+        return self.repository.stats(query)

@@ -1,13 +1,18 @@
-from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import selectinload
+from typing import Any
 
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from app.actors.models import Actor
 from app.actors.repository import matching_actor_ids
 from app.core.crud import Repository
+from app.core.dialect import month_of
 from app.core.pagination import SortKey
+from app.core.stats import group_keys, grouped
 from app.sources.repository import citations_loaded
 from app.statements.codes import with_sub_codes
 from app.statements.models import Statement, StatementTarget, StatementTopic
-from app.statements.schemas import StatementFilters
+from app.statements.schemas import StatementFilters, StatementStatsQuery
 
 SORTS = {
     None: [SortKey.of(Statement.date), SortKey.of(Statement.id)],
@@ -50,6 +55,38 @@ class StatementRepository(Repository[Statement]):
         if query.updated_since is not None:
             conditions.append(Statement.updated_at >= query.updated_since)
         return conditions
+
+    def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+        """How many statements per group of those the filters find."""
+        keys = group_keys(query.group_by, dict.fromkeys(GROUP_KEYS))
+        statement = self.filtered(self.live(), query)
+        columns: dict[str, ColumnElement[Any]] = {}
+        for key in keys:
+            if key == "month":
+                columns["month"] = month_of(self.session, Statement.date)
+            elif key == "type":
+                columns["type"] = Statement.type
+            elif key == "speaker":
+                statement = statement.outerjoin(Speaker, Speaker.id == Statement.speaker_id)
+                columns["speaker"] = func.coalesce(Speaker.name, Statement.speaker_label)
+                columns["speaker_id"] = Speaker.id
+            elif key == "target":
+                statement = statement.join(
+                    StatementTarget, StatementTarget.statement_id == Statement.id
+                )
+                statement = statement.join(Target, Target.id == StatementTarget.actor_id)
+                columns |= {"target": Target.name, "target_id": Target.id}
+            else:
+                statement = statement.join(
+                    StatementTopic, StatementTopic.statement_id == Statement.id
+                )
+                columns["topic"] = StatementTopic.topic
+        return keys, grouped(self.session, statement, columns, {"count": func.count(Statement.id)})
+
+
+GROUP_KEYS = ("month", "type", "speaker", "target", "topic")
+Speaker = aliased(Actor, name="speaker")
+Target = aliased(Actor, name="target")
 
 
 def _who(query: StatementFilters) -> list[ColumnElement[bool]]:

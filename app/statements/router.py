@@ -1,10 +1,14 @@
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from app.core.errors import problem_responses
-from app.core.routing import crud_router
+from app.core.routing import SessionDep, crud_router
+from app.core.stats import Stats, stats_response
 from app.statements.codes import STATEMENT_TYPES
 from app.statements.schemas import (
     StatementQuery,
+    StatementStatsQuery,
     StatementTypeRead,
 )
 from app.statements.service import StatementService
@@ -32,3 +36,15 @@ router.include_router(
         query=StatementQuery,
     )
 )
+
+
+@router.get(
+    "/v1/stats/statements",
+    tags=["stats"],
+    operation_id="statement_stats",
+    responses={**problem_responses(422, 500, 503), 200: {"content": {"text/csv": {}}}},
+)
+def statement_stats(params: Annotated[StatementStatsQuery, Query()], session: SessionDep) -> Stats:
+    """Count statements per group; takes every statement filter."""
+    keys, rows = StatementService(session).stats(params)
+    return stats_response(keys, rows, params.format, "statement-stats")  # type: ignore[return-value]

@@ -22,6 +22,7 @@ from app.core.schemas import (
     many,
     patch_model,
 )
+from app.core.stats import StatsQuery
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 from app.statements.codes import STATEMENT_TYPE_CODES
 
@@ -129,3 +130,7 @@ class StatementQuery(StatementFilters, ListQuery):
     sort: Literal["date", "-date"] | None = Field(
         None, description="`date` (default) or `-date`; relevance first with `q`."
     )
+
+
+class StatementStatsQuery(StatementFilters, StatsQuery):
+    """`group_by`: month, type, speaker, target, topic (one or two)."""

@@ -1,15 +1,23 @@
+from typing import Any
+
 from pydantic import BaseModel
 
 from app.actors.models import Actor
 from app.core.crud import Service, set_columns
-from app.core.fulltext import index_document, snippet
+from app.core.dialect import index_document
 from app.core.pagination import ListQuery
 from app.core.schemas import last_day_of
+from app.core.snippets import snippet
 from app.negotiations.models import NegotiationSession
 from app.sources.service import cite
 from app.statements.models import Statement, StatementTarget, StatementTopic
 from app.statements.repository import StatementRepository
-from app.statements.schemas import StatementCreate, StatementRead, StatementUpdate
+from app.statements.schemas import (
+    StatementCreate,
+    StatementRead,
+    StatementStatsQuery,
+    StatementUpdate,
+)
 
 
 class StatementService(Service[Statement, StatementCreate]):
@@ -55,3 +63,6 @@ class StatementService(Service[Statement, StatementCreate]):
         if text is not None:
             shown.snippet = snippet(text, record.quote, record.summary, record.translation)
         return shown
+
+    def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+        return self.repository.stats(query)

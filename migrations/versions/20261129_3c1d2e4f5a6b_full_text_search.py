@@ -1,7 +1,7 @@
 """full-text search side tables for statements and incidents
 
 SQLite gets FTS5 virtual tables; PostgreSQL gets tsvector documents under GIN indexes. Both hold
-the same folded text (see app/core/fulltext.py), filled here for the rows that already exist.
+the same folded text (see app/core/dialect.py), filled here for the rows that already exist.
 
 Revision ID: 3c1d2e4f5a6b
 Revises: 5f22e316e5ea

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import JSON, DateTime, Uuid, column, inspect, table, text
 
 from app.core.database import build_engine
-from app.core.fulltext import is_fulltext_table, outside_models
+from app.core.dialect import is_fulltext_table, outside_models
 from app.core.migrations import downgrade, upgrade
 from app.models import Base
 from tests.databases import fresh_database_url

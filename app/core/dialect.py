@@ -1,5 +1,6 @@
-"""Full-text search: the one seam where the engines differ.
+"""The one seam where the engines differ: full-text search and date arithmetic.
 
+Full-text search:
 Each searchable table has a side table `<table>_fts` of (record_id, document): an FTS5 virtual
 table on SQLite, a `tsvector` column under a GIN index on PostgreSQL. Both index the same
 folded text (`app.core.names.match_key`: case, diacritics, apostrophes and articles folded;
@@ -8,8 +9,6 @@ the same records on either engine. Query words are reduced to letters and digits
 reach the engine, so no query can break its syntax.
 """
 
-import html
-import re
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -94,46 +93,19 @@ def matching_words(text: str) -> list[str]:
     return match_key(text).split()[:MAX_WORDS]
 
 
+def month_of(session: Session, day: ColumnElement[Any]) -> ColumnElement[str]:
+    """`YYYY-MM` of a date."""
+    if _postgresql(session):
+        return func.to_char(day, "YYYY-MM")
+    return func.strftime("%Y-%m", day)
+
+
+def year_of(session: Session, day: ColumnElement[Any]) -> ColumnElement[str]:
+    """`YYYY` of a date."""
+    if _postgresql(session):
+        return func.to_char(day, "YYYY")
+    return func.strftime("%Y", day)
+
+
 def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-SNIPPET_WORDS = 30
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-
-
-def snippet(query_text: str, *texts: str | None) -> str | None:
-    """The passage of the first text that matches the query, its matches in `<mark>`."""
-    words = matching_words(query_text)
-    for text in texts:
-        spans = [m for m in _WORD.finditer(text or "") if _matches(m.group(), words)]
-        if spans:
-            return _passage(text or "", spans)
-    return None
-
-
-def _matches(word: str, query_words: list[str]) -> bool:
-    return any(
-        part.startswith(query_words_)
-        for part in match_key(word).split()
-        for query_words_ in query_words
-    )
-
-
-def _passage(text: str, spans: list[re.Match[str]]) -> str:
-    every_word = list(_WORD.finditer(text))
-    first = next(i for i, w in enumerate(every_word) if w.start() == spans[0].start())
-    start_word = max(first - SNIPPET_WORDS // 3, 0)
-    end_word = min(start_word + SNIPPET_WORDS, len(every_word)) - 1
-    start = every_word[start_word].start() if start_word else 0
-    end = every_word[end_word].end() if end_word < len(every_word) - 1 else len(text)
-    marked, cursor = [], start
-    for span in spans:
-        if start <= span.start() and span.end() <= end:
-            marked += [
-                html.escape(text[cursor : span.start()]),
-                f"<mark>{html.escape(span.group())}</mark>",
-            ]
-            cursor = span.end()
-    marked.append(html.escape(text[cursor:end]))
-    return ("…" if start else "") + "".join(marked) + ("…" if end < len(text) else "")

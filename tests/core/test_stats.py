@@ -1,0 +1,91 @@
+"""Counts and casualty sums per group, for charts and spreadsheets."""
+
+import csv
+import io
+
+import pytest
+
+from tests.helpers import assert_problem
+
+pytestmark = pytest.mark.anyio
+
+
+async def incident_stats(client, **params):
+    response = await client.get("/v1/stats/incidents", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_incidents_by_month_and_type(client):
+    stats = await incident_stats(client, group_by="month,type")
+    assert stats["group_by"] == ["month", "type"]
+    rows = {(row["month"], row["type"]): row for row in stats["data"]}
+    assert rows[("2017-01", "airstrike")]["count"] == 1
+    assert rows[("2017-01", "airstrike")]["killed_best"] == 1
+    assert rows[("2013-01", "attack")]["killed_low"] == 151
+    assert sum(row["count"] for row in stats["data"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("group_by", "expected"),
+    [
+        ("year", {("2013",): 1, ("2016",): 1, ("2017",): 3}),
+        ("governorate", {(None,): 3, ("Rif Dimashq",): 2}),
+        ("verification", {("reported",): 5}),
+    ],
+)
+async def test_incidents_by_one_key(client, group_by, expected):
+    stats = await incident_stats(client, group_by=group_by)
+    assert {(row[group_by],): row["count"] for row in stats["data"]} == expected
+
+
+async def test_incidents_by_actor_name_each_actor_its_incidents(client):
+    stats = await incident_stats(client, group_by="actor")
+    counts = {row["actor"]: row["count"] for row in stats["data"]}
+    assert counts["Syrian government forces"] == 3
+    assert counts["Hezbollah"] == 1
+    assert all(row["actor_id"] for row in stats["data"])
+
+
+async def test_stats_take_every_incident_filter(client):
+    stats = await incident_stats(
+        client, group_by="type", actor="Hezbollah", **{"from": "2017-01-01"}
+    )
+    assert [(row["type"], row["count"]) for row in stats["data"]] == [("ground_offensive", 1)]
+
+
+async def test_stats_as_csv(client):
+    response = await client.get(
+        "/v1/stats/incidents", params={"group_by": "month", "format": "csv"}
+    )
+    rows = list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert {"month", "count", "killed_best"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("group_by", ["weekday", "month,month", "month,type,year", ""])
+async def test_unknown_group_by_is_422(client, group_by):
+    assert_problem(
+        await client.get("/v1/stats/incidents", params={"group_by": group_by}), 422, "group_by"
+    )
+
+
+async def test_statements_by_speaker_and_type(client):
+    stats = (await client.get("/v1/stats/statements", params={"group_by": "speaker,type"})).json()
+    rows = {(row["speaker"], row["type"]): row["count"] for row in stats["data"]}
+    assert rows[("Bashar al-Ja'afari", "accuse")] == 2
+    assert rows[("rebel sources", "criticize")] == 1
+
+
+@pytest.mark.parametrize("group_by", ["month", "type", "target", "topic"])
+async def test_statements_by_each_key(client, group_by):
+    stats = (await client.get("/v1/stats/statements", params={"group_by": group_by})).json()
+    assert stats["data"]
+    assert all(row["count"] >= 1 for row in stats["data"])
+
+
+async def test_statements_by_topic(client):
+    stats = (
+        await client.get("/v1/stats/statements", params={"group_by": "topic", "topic": "ceasefire"})
+    ).json()
+    assert [row["topic"] for row in stats["data"]] == ["ceasefire"]
