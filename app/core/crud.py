@@ -46,6 +46,11 @@ class Repository(Generic[M]):
         )
         return self.session.scalars(statement).one_or_none()
 
+    def all_of(self, record_ids: list[uuid.UUID]) -> list[M]:
+        """The live records with these ids, loaded as reads load them."""
+        chosen = self.live().where(self._id.in_(record_ids)).options(*self.load_options)
+        return list(self.session.scalars(chosen))
+
     def page(self, query: ListQuery) -> tuple[list[M], str | None]:
         statement = self.filtered(self.live(), query).options(*self.load_options)
         return paginate(self.session, statement, self.order(query), query)

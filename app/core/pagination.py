@@ -25,13 +25,18 @@ MAX_LIMIT = 500
 ExportFormat = Literal["json", "csv", "ndjson", "geojson"]
 
 
-class ListQuery(ApiModel):
-    """Query parameters every list accepts; each domain adds its filters and sorts."""
+class PageQuery(ApiModel):
+    """Which page: how many rows, after which cursor."""
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page (1 to 500).")
     cursor: str | None = Field(
         None, max_length=1024, description="Opaque cursor from a previous page's `next_cursor`."
     )
+
+
+class ListQuery(PageQuery):
+    """Query parameters every list accepts; each domain adds its filters and sorts."""
+
     fields: str | None = Field(
         None,
         max_length=1000,
@@ -90,18 +95,20 @@ _PARSERS: dict[type, Callable[[Any], Any]] = {
 
 
 def paginate(
-    session: Session, statement: Select[Any], order: Sequence[SortKey], query: ListQuery
+    session: Session, statement: Select[Any], order: Sequence[SortKey], query: PageQuery
 ) -> tuple[list[Any], str | None]:
-    """One page of `statement` in `order` (which must end with a unique column)."""
+    """One page of `statement` in `order` (which must end with a unique column): its rows (an
+    entity, or a tuple when the statement selects several columns), and the next cursor."""
+    width = len(statement.column_descriptions)
     if query.cursor is not None:
         statement = statement.where(_after(order, _decode(query.cursor, order)))
     ordering = [key.expression.desc() if key.descending else key.expression.asc() for key in order]
     keyed = statement.add_columns(*(key.expression for key in order)).order_by(*ordering)
     rows = session.execute(keyed.limit(query.limit + 1)).all()
-    records = [row[0] for row in rows[: query.limit]]
+    records = [row[0] if width == 1 else tuple(row[:width]) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
         return records, None
-    return records, _encode(order, list(rows[query.limit - 1][1:]))
+    return records, _encode(order, list(rows[query.limit - 1][width:]))
 
 
 def _after(order: Sequence[SortKey], values: list[Any]) -> ColumnElement[bool]:
