@@ -2,7 +2,7 @@ import uuid
 from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Select, Subquery, case, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app.actors.models import Actor, Affiliation
 from app.actors.schemas import ActorQuery
@@ -28,7 +28,8 @@ class ActorRepository(Repository[Actor]):
         if query.kind:
             conditions.append(Actor.kind.in_(query.kind))
         if query.affiliated_with:
-            conditions.append(Actor.id.in_(_with_affiliates(query.affiliated_with)))
+            named = actor_ids(self.session, query.affiliated_with)
+            conditions.append(Actor.id.in_(_with_affiliates(named)))
         return conditions
 
     def filtered(self, statement: Select[tuple[Actor]], query: ActorQuery) -> Select[tuple[Actor]]:
@@ -45,16 +46,19 @@ class ActorRepository(Repository[Actor]):
         return [SortKey("score", score, int), *self.sorts[None]]
 
 
-def matching_actor_ids(texts: list[str]) -> Select[tuple[uuid.UUID]]:
+def actor_ids(session: Session, texts: list[str]) -> list[uuid.UUID]:
     """Ids of the live actors that any of `texts` names: an id, or a name or alias however
-    spelled (case, diacritics, apostrophes, the al- article, transliteration variants)."""
+    spelled (case, diacritics, apostrophes, the al- article, transliteration variants).
+
+    Resolved before the main query, so that query runs on plain ids and their indexes."""
     ids = [_as_uuid(text) for text in texts]
     named = [ids_matching(Actor, text) for text, id_ in zip(texts, ids, strict=True) if id_ is None]
     given = [id_ for id_ in ids if id_ is not None]
-    return select(Actor.id).where(
+    chosen = select(Actor.id).where(
         Actor.deleted_at.is_(None),
         or_(Actor.id.in_(given), *(Actor.id.in_(statement) for statement in named)),
     )
+    return list(session.scalars(chosen))
 
 
 def _as_uuid(text: str) -> uuid.UUID | None:
@@ -68,9 +72,9 @@ def _as_uuid(text: str) -> uuid.UUID | None:
 MEMBERSHIP = ("member_of", "leads", "represents", "part_of")
 
 
-def _with_affiliates(names: list[str]) -> Select[tuple[uuid.UUID]]:
+def _with_affiliates(named: list[uuid.UUID]) -> Select[tuple[uuid.UUID]]:
     """The actors named, and every actor affiliated to them by membership, at any depth."""
-    found = select(Actor.id.label("id")).where(Actor.id.in_(matching_actor_ids(names)))
+    found = select(Actor.id.label("id")).where(Actor.id.in_(named))
     tree = found.cte("affiliates", recursive=True)
     members = select(Affiliation.subject_id).join(tree, Affiliation.actor_id == tree.c.id)
     tree = tree.union(members.where(Affiliation.kind.in_(MEMBERSHIP)))

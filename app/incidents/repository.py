@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor
-from app.actors.repository import matching_actor_ids
+from app.actors.repository import actor_ids
 from app.core.crud import Repository
 from app.core.dialect import month_of, year_of
 from app.core.pagination import SortKey
@@ -69,7 +69,7 @@ class IncidentRepository(Repository[Incident]):
         """Actor, role and attribution filters hold for the same actor of the incident."""
         involved = []
         if query.actor:
-            involved.append(IncidentActor.actor_id.in_(matching_actor_ids(query.actor)))
+            involved.append(IncidentActor.actor_id.in_(actor_ids(self.session, query.actor)))
         if query.actor_role:
             involved.append(IncidentActor.role.in_(query.actor_role))
         if query.attribution:

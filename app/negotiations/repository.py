@@ -1,9 +1,9 @@
 from datetime import date
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from app.actors.repository import matching_actor_ids
+from app.actors.repository import actor_ids
 from app.core.crud import Repository
 from app.core.pagination import SortKey
 from app.negotiations.models import (
@@ -45,7 +45,7 @@ class SessionRepository(Repository[NegotiationSession]):
     )
 
     def conditions(self, query: SessionQuery) -> list[ColumnElement[bool]]:
-        conditions = [*_taking_part(query), *_dated(query)]
+        conditions = [*_taking_part(self.session, query), *_dated(query)]
         if query.process:
             conditions.append(NegotiationSession.process_id.in_(query.process))
         if query.status:
@@ -62,11 +62,11 @@ class AgreementRepository(Repository[Agreement]):
     )
 
 
-def _taking_part(query: SessionQuery) -> list[ColumnElement[bool]]:
+def _taking_part(session: Session, query: SessionQuery) -> list[ColumnElement[bool]]:
     """Participant and role filters hold for the same participant."""
     conditions = []
     if query.participant:
-        conditions.append(Participant.actor_id.in_(matching_actor_ids(query.participant)))
+        conditions.append(Participant.actor_id.in_(actor_ids(session, query.participant)))
     if query.role:
         conditions.append(Participant.role.in_(query.role))
     if not conditions:

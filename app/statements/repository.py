@@ -1,10 +1,11 @@
+import uuid
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.actors.models import Actor
-from app.actors.repository import matching_actor_ids
+from app.actors.repository import actor_ids
 from app.core.crud import Repository
 from app.core.dialect import month_of
 from app.core.pagination import SortKey
@@ -35,7 +36,7 @@ class StatementRepository(Repository[Statement]):
     )
 
     def conditions(self, query: StatementFilters) -> list[ColumnElement[bool]]:
-        conditions = _who(query)
+        conditions = _who(self.session, query)
         for column, values in [
             (Statement.session_id, query.session),
             (Statement.type, with_sub_codes(query.type)),
@@ -89,22 +90,20 @@ Speaker = aliased(Actor, name="speaker")
 Target = aliased(Actor, name="target")
 
 
-def _who(query: StatementFilters) -> list[ColumnElement[bool]]:
+def _who(session: Session, query: StatementFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.speaker:
-        conditions.append(Statement.speaker_id.in_(matching_actor_ids(query.speaker)))
+        conditions.append(Statement.speaker_id.in_(actor_ids(session, query.speaker)))
     if query.on_behalf_of:
-        conditions.append(Statement.on_behalf_of_id.in_(matching_actor_ids(query.on_behalf_of)))
+        conditions.append(Statement.on_behalf_of_id.in_(actor_ids(session, query.on_behalf_of)))
     if query.target:
-        conditions.append(_targeting(query.target))
+        conditions.append(_targeting(actor_ids(session, query.target)))
     if query.actor:
-        actors = matching_actor_ids(query.actor)
-        conditions.append(or_(Statement.speaker_id.in_(actors), _targeting(query.actor)))
+        actors = actor_ids(session, query.actor)
+        conditions.append(or_(Statement.speaker_id.in_(actors), _targeting(actors)))
     return conditions
 
 
-def _targeting(names: list[str]) -> ColumnElement[bool]:
-    targeted = select(StatementTarget.statement_id).where(
-        StatementTarget.actor_id.in_(matching_actor_ids(names))
-    )
+def _targeting(actors: list[uuid.UUID]) -> ColumnElement[bool]:
+    targeted = select(StatementTarget.statement_id).where(StatementTarget.actor_id.in_(actors))
     return Statement.id.in_(targeted)
