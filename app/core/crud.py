@@ -14,7 +14,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.core.database import Base, utcnow
 from app.core.dialect import match
 from app.core.errors import NotFound, Unprocessable, field_error, pydantic_errors
-from app.core.pagination import ListQuery, SortKey, paginate
+from app.core.pagination import ListQuery, SortKey, keyset, paginate
 from app.core.schemas import ApiModel, PatchModel
 
 M = TypeVar("M", bound=Base)
@@ -52,8 +52,14 @@ class Repository(Generic[M]):
         return list(self.session.scalars(chosen))
 
     def page(self, query: ListQuery) -> tuple[list[M], str | None]:
-        statement = self.filtered(self.live(), query).options(*self.load_options)
-        return paginate(self.session, statement, self.order(query), query)
+        return paginate(self.session, self._listed(query), self.order(query), query)
+
+    def page_statement(self, query: ListQuery) -> Select[Any]:
+        """The SQL a page of this list runs (for query plans)."""
+        return keyset(self._listed(query), self.order(query), query)
+
+    def _listed(self, query: ListQuery) -> Select[tuple[M]]:
+        return self.filtered(self.live(), query).options(*self.load_options)
 
     def stream(self, query: ListQuery) -> Iterator[M]:
         """Every matching row in the list's order, fetched in batches, never all at once."""

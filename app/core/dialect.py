@@ -34,6 +34,8 @@ from sqlalchemy.orm import Session
 from app.core.names import match_key
 
 SUFFIX = "_fts"
+# PostgreSQL's configuration that only lowercases: the text arrives folded already.
+SIMPLE = literal_column("'simple'::regconfig")
 MAX_WORDS = 16
 
 
@@ -58,7 +60,7 @@ def index_document(
     """Store (or replace) the searchable text of one record."""
     side = fulltext_table(table_name)
     document = match_key(" ".join(text for text in texts if text))
-    value: Any = func.to_tsvector("simple", document) if _postgresql(session) else document
+    value: Any = func.to_tsvector(SIMPLE, document) if _postgresql(session) else document
     session.execute(delete(side).where(side.c.record_id == record_id))
     session.execute(insert(side).values(record_id=record_id, document=value))
 
@@ -79,7 +81,7 @@ def match(session: Session, table_name: str, text: str) -> Match:
     if not words:
         return Match(side, false(), literal(0.0))
     if _postgresql(session):
-        query = func.to_tsquery("simple", " & ".join(f"{word}:*" for word in words))
+        query = func.to_tsquery(SIMPLE, " & ".join(f"{word}:*" for word in words))
         # As double precision: a real would come back rounded and break the cursor's equality.
         rank = -cast(func.ts_rank(side.c.document, query), Double)
         return Match(side, side.c.document.op("@@")(query), rank)

@@ -100,15 +100,21 @@ def paginate(
     """One page of `statement` in `order` (which must end with a unique column): its rows (an
     entity, or a tuple when the statement selects several columns), and the next cursor."""
     width = len(statement.column_descriptions)
-    if query.cursor is not None:
-        statement = statement.where(_after(order, _decode(query.cursor, order)))
-    ordering = [key.expression.desc() if key.descending else key.expression.asc() for key in order]
-    keyed = statement.add_columns(*(key.expression for key in order)).order_by(*ordering)
-    rows = session.execute(keyed.limit(query.limit + 1)).all()
+    rows = session.execute(keyset(statement, order, query)).all()
     records = [row[0] if width == 1 else tuple(row[:width]) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
         return records, None
     return records, _encode(order, list(rows[query.limit - 1][width:]))
+
+
+def keyset(statement: Select[Any], order: Sequence[SortKey], query: PageQuery) -> Select[Any]:
+    """The statement of one page: after the cursor, in order, one row more than the limit
+    (to know if there is a next page), with the sort keys' values as extra columns."""
+    if query.cursor is not None:
+        statement = statement.where(_after(order, _decode(query.cursor, order)))
+    ordering = [key.expression.desc() if key.descending else key.expression.asc() for key in order]
+    keyed = statement.add_columns(*(key.expression for key in order)).order_by(*ordering)
+    return keyed.limit(query.limit + 1)
 
 
 def _after(order: Sequence[SortKey], values: list[Any]) -> ColumnElement[bool]:

@@ -1,0 +1,232 @@
+"""A deterministic synthetic corpus at scale: actors with a realistic skew (a few actors in most
+incidents), incidents across Syria and fourteen years, statements, and their full-text documents.
+
+Used by the query-plan test (100,000 incidents) and the benchmark (1,000,000 of each):
+    python -m bench.datagen --incidents 1000000 --statements 1000000
+writes into DATABASE_URL (migrated first). The same seed always gives the same rows.
+"""
+
+import argparse
+import datetime as dt
+import random
+import uuid
+from collections.abc import Iterator
+from itertools import accumulate
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from app.core.config import get_settings
+from app.core.database import build_engine, utcnow
+from app.core.migrations import upgrade
+from app.core.names import match_key, search_terms
+from app.models import Base
+
+BATCH = 10_000
+ACTORS = 1_000
+FIRST_DAY = dt.date(2011, 3, 15)
+DAYS = 14 * 365
+TYPES = ["airstrike", "shelling", "clashes", "ground_offensive", "siege", "detention",
+         "ied", "assassination", "protest", "looting"]  # fmt: skip
+GOVERNORATES = ["Aleppo", "Idlib", "Rif Dimashq", "Damascus", "Homs", "Hama", "Daraa",
+                "Deir ez-Zor", "Raqqa", "Hasakah", "Latakia", "Tartus", "Quneitra",
+                "As-Suwayda"]  # fmt: skip
+WORDS = ["market", "hospital", "school", "convoy", "bakery", "checkpoint", "mosque", "camp",
+         "village", "bridge", "rescue", "civilians", "fighters", "barrel", "bombs", "artillery",
+         "drone", "tank", "sniper", "ceasefire", "siege", "detainees", "aid", "truce",
+         "border"]  # fmt: skip
+SYLLABLES = [
+    "ba",
+    "da",
+    "ka",
+    "ma",
+    "ra",
+    "sa",
+    "ta",
+    "za",
+    "li",
+    "mi",
+    "ni",
+    "ri",
+    "hu",
+    "ku",
+    "nu",
+]
+# Real words first (the most frequent), then made-up ones: a long tail, as in real text.
+VOCABULARY = WORDS + [
+    SYLLABLES[i % 15] + SYLLABLES[i // 15 % 15] + SYLLABLES[i // 225 % 15] for i in range(3_000)
+]
+WORD_WEIGHTS = list(accumulate(1 / (rank + 1) for rank in range(len(VOCABULARY))))
+STATEMENT_TYPES = ["statement", "accuse", "deny", "demand", "reject", "threaten", "appeal",
+                   "praise", "criticize", "express_intent"]  # fmt: skip
+TOPICS = ["ceasefire", "detainees", "sieges", "political_transition", "terrorism", "aid"]
+TABLES = Base.metadata.tables
+
+
+def generate(engine: Engine, incidents: int, statements: int, seed: int = 2017) -> list[uuid.UUID]:
+    """Insert the corpus; return the actor ids, most frequent first."""
+    rng = random.Random(seed)
+    actors = [_uuid(rng) for _ in range(ACTORS)]
+    # Zipf-like weights: the first few actors take part in most incidents.
+    weights = list(accumulate(1 / (rank + 1) ** 1.2 for rank in range(ACTORS)))
+    with engine.begin() as connection:
+        _insert(connection, "actors", _actors(actors))
+        _insert(connection, "actors_terms", _actor_terms(actors))
+        _insert_pairs(
+            connection, "incidents", "incident_actors", _incidents(rng, incidents, actors, weights)
+        )
+        _insert_pairs(
+            connection,
+            "statements",
+            "statement_targets",
+            _statements(rng, statements, actors, weights),
+        )
+        _documents(connection)
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    return actors
+
+
+def actor_name(rank: int) -> str:
+    return f"Faction {rank:04d}"
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _actors(actors: list[uuid.UUID]) -> Iterator[dict[str, Any]]:
+    now = utcnow()
+    for rank, actor in enumerate(actors):
+        name = actor_name(rank)
+        yield {"id": actor, "name": name, "name_key": match_key(name), "kind": "armed_group",
+               "external_ids": {}, "created_at": now, "updated_at": now, "version": 1}  # fmt: skip
+
+
+def _actor_terms(actors: list[uuid.UUID]) -> Iterator[dict[str, Any]]:
+    for rank, actor in enumerate(actors):
+        for term in search_terms(actor_name(rank)):
+            yield {"record_id": actor, "term": term}
+
+
+def _incidents(
+    rng: random.Random, count: int, actors: list[uuid.UUID], weights: list[float]
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    now = utcnow()
+    for _ in range(count):
+        record = _uuid(rng)
+        start = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+        ongoing = rng.random() < 0.03
+        end = None if ongoing else start + dt.timedelta(days=rng.choice([0, 0, 0, 0, 1, 3, 14]))
+        killed = int(rng.paretovariate(1.3)) - 1
+        yield (
+            {"id": record, "type": rng.choice(TYPES), "sub_type": None,
+             "description": _text(rng, 8), "start_date": start,
+             "end_date": end, "last_day": end, "date_precision": "day",
+             "place_name": f"place {rng.randrange(2000)}", "governorate": rng.choice(GOVERNORATES),
+             "district": None, "latitude": rng.uniform(32.4, 37.2),
+             "longitude": rng.uniform(35.8, 42.2),
+             "location_precision": "town", "killed_low": killed, "killed_best": killed,
+             "killed_high": killed * 2, "injured_low": None, "injured_best": killed * 3,
+             "injured_high": None, "killed_rank": killed, "casualty_notes": None,
+             "verification": rng.choice(["reported", "reported", "corroborated", "confirmed"]),
+             "violated_agreement_id": None, "created_at": now, "updated_at": now, "version": 1,
+             "deleted_at": None},
+            [{"incident_id": record, "position": position, "actor_id": actor,
+              "role": "perpetrator" if position == 0 else "target", "attribution": "alleged"}
+             for position, actor in enumerate(_some_actors(rng, actors, weights))],
+        )  # fmt: skip
+
+
+def _statements(
+    rng: random.Random, count: int, actors: list[uuid.UUID], weights: list[float]
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    now = utcnow()
+    for _ in range(count):
+        record = _uuid(rng)
+        said = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+        speaker, *targets = _some_actors(rng, actors, weights)
+        yield (
+            {"id": record, "speaker_id": speaker, "speaker_label": None, "on_behalf_of_id": None,
+             "date": said, "last_day": said, "time": None, "date_precision": "day",
+             "location": None, "quote": _text(rng, 12), "summary": None,
+             "translation": None, "language": "en", "type": rng.choice(STATEMENT_TYPES),
+             "session_id": None, "created_at": now, "updated_at": now, "version": 1,
+             "deleted_at": None},
+            [{"statement_id": record, "position": position, "actor_id": actor}
+             for position, actor in enumerate(targets)],
+        )  # fmt: skip
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choices(VOCABULARY, cum_weights=WORD_WEIGHTS, k=words))
+
+
+def _some_actors(
+    rng: random.Random, actors: list[uuid.UUID], weights: list[float]
+) -> list[uuid.UUID]:
+    chosen = rng.choices(actors, cum_weights=weights, k=rng.choice([1, 2, 2, 3]))
+    return list(dict.fromkeys(chosen))
+
+
+def _insert(connection: Any, table: str, rows: Iterator[dict[str, Any]]) -> None:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            connection.execute(TABLES[table].insert(), batch)
+            batch = []
+    if batch:
+        connection.execute(TABLES[table].insert(), batch)
+
+
+def _insert_pairs(
+    connection: Any,
+    parent: str,
+    child: str,
+    pairs: Iterator[tuple[dict[str, Any], list[dict[str, Any]]]],
+) -> None:
+    parents: list[dict[str, Any]] = []
+    children: list[dict[str, Any]] = []
+    for record, links in pairs:
+        parents.append(record)
+        children.extend(links)
+        if len(parents) == BATCH:
+            connection.execute(TABLES[parent].insert(), parents)
+            connection.execute(TABLES[child].insert(), children)
+            parents, children = [], []
+    if parents:
+        connection.execute(TABLES[parent].insert(), parents)
+        connection.execute(TABLES[child].insert(), children)
+
+
+def _documents(connection: Any) -> None:
+    """The full-text documents, built in the database (the generated text is already folded)."""
+    postgresql = connection.dialect.name == "postgresql"
+    for table, text_sql in [
+        ("incidents", "description || ' ' || place_name || ' ' || lower(governorate)"),
+        ("statements", "quote"),
+    ]:
+        document = f"to_tsvector('simple', {text_sql})" if postgresql else text_sql
+        connection.execute(
+            text(
+                f"INSERT INTO {table}_fts (record_id, document) SELECT id, {document} FROM {table}"
+            )
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--statements", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2017)
+    args = parser.parse_args()
+    engine = build_engine(get_settings().database_url)
+    upgrade(engine)
+    actors = generate(engine, args.incidents, args.statements, args.seed)
+    print(f"generated {args.incidents} incidents, {args.statements} statements; "
+          f"most frequent actor: {actor_name(0)} ({actors[0]})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
