@@ -130,8 +130,10 @@ class Service(ABC, Generic[M, C]):
     def list(self, query: ListQuery) -> tuple[list[M], str | None]:
         return self.repository.page(query)
 
-    def stream(self, query: ListQuery) -> Iterator[M]:
-        return self.repository.stream(query)
+    def export(self, query: ListQuery) -> Iterator[dict[str, Any]]:
+        """Every matching record as its JSON, in the list's order, a batch at a time."""
+        for record in self.repository.stream(query):
+            yield self.present(record, query).model_dump(mode="json")
 
     def present(self, record: M, query: ListQuery | None = None) -> BaseModel:
         """The record as responses show it (a list's query may add to it, e.g. snippets)."""

@@ -54,7 +54,22 @@ def export_response(
         "geojson": lambda rows: _geojson(rows, fields),
     }
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-    return StreamingResponse(writers[fmt](rows), media_type=MEDIA_TYPES[fmt], headers=headers)
+    body = _chunked(writers[fmt](rows))
+    return StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _chunked(pieces: Iterator[str], size: int = 64 * 1024) -> Iterator[str]:
+    """Pieces joined into chunks of about `size` characters: one message per row is slow."""
+    chunk: list[str] = []
+    length = 0
+    for piece in pieces:
+        chunk.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(chunk)
+            chunk, length = [], 0
+    if chunk:
+        yield "".join(chunk)
 
 
 def _columns(read: type[BaseModel], fields: list[str] | None) -> list[tuple[str, ...]]:

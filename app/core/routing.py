@@ -60,11 +60,7 @@ def _list_route(
         fields = selected_fields(params.fields, read)
         records = service(session)
         if fmt != "json":
-            rows = (
-                records.present(row, params).model_dump(mode="json")
-                for row in records.stream(params)
-            )
-            return export_response(rows, read, fmt, fields, tag)  # type: ignore[return-value]
+            return export_response(records.export(params), read, fmt, fields, tag)  # type: ignore[return-value]
         rows, next_cursor = records.list(params)
         data = [pick(records.present(row, params).model_dump(mode="json"), fields) for row in rows]
         headers = {}

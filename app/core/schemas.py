@@ -51,6 +51,11 @@ def _as_utc(value: datetime) -> datetime:
         raise ValueError("is out of range once converted to UTC") from exc
 
 
+def json_time(value: datetime) -> str:
+    """A UTC timestamp as responses write it (`...Z`), for rows serialised without pydantic."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def _time_as_utc(value: time) -> time:
     if value.tzinfo is None:
         return value

@@ -1,8 +1,9 @@
 import math
 import uuid
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor
@@ -13,11 +14,15 @@ from app.core.pagination import SortKey
 from app.core.search import ids_matching
 from app.core.stats import group_keys, grouped
 from app.incidents.models import Incident, IncidentActor
-from app.incidents.schemas import IncidentFilters, IncidentStatsQuery
-from app.negotiations.models import NegotiationSession
-from app.sources.repository import citations_loaded, cited_by
+from app.incidents.schemas import IncidentFilters, IncidentQuery, IncidentStatsQuery
+from app.negotiations.models import Agreement, NegotiationSession
+from app.sources.repository import citations_loaded, citations_of, cited_by
 
 KM_PER_DEGREE = 111.32
+EXPORT_BATCH = 2_000
+ExportBatch = tuple[
+    Sequence[Row[Any]], dict[uuid.UUID, list[dict[str, Any]]], dict[uuid.UUID, list[dict[str, Any]]]
+]
 SORTS = {
     None: [SortKey.of(Incident.start_date), SortKey.of(Incident.id)],
     "date": [SortKey.of(Incident.start_date), SortKey.of(Incident.id)],
@@ -46,6 +51,46 @@ class IncidentRepository(Repository[Incident]):
         if query.session:
             conditions.append(or_(*self._during_sessions(query.session)))
         return conditions
+
+    def export_batches(self, query: IncidentQuery) -> Iterator[ExportBatch]:
+        """Every matching incident as plain rows, a batch at a time, with the batch's actors and
+        citations: the ORM is too slow for a million rows a minute."""
+        columns = select(Incident.__table__, Agreement.title.label("violated_agreement_title"))
+        columns = columns.select_from(Incident).outerjoin(
+            Agreement, Agreement.id == Incident.violated_agreement_id
+        )
+        statement = self.filtered(columns.where(Incident.deleted_at.is_(None)), query)
+        ordering = [
+            k.expression.desc() if k.descending else k.expression for k in self.order(query)
+        ]
+        # On the connection, not the session: plain rows, without the ORM's bookkeeping.
+        connection = self.session.connection()
+        result = connection.execute(
+            statement.order_by(*ordering).execution_options(yield_per=EXPORT_BATCH)
+        )
+        for batch in result.partitions():
+            ids = [row.id for row in batch]
+            yield batch, self._actors_of(ids), citations_of(self.session, Incident, ids)
+
+    def _actors_of(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+        links, actor = IncidentActor.__table__.c, Actor.__table__.c
+        found = self.session.connection().execute(
+            select(links.incident_id, links.actor_id, actor.name, links.role, links.attribution)
+            .join_from(IncidentActor.__table__, Actor.__table__, actor.id == links.actor_id)
+            .where(links.incident_id.in_(ids))
+            .order_by(links.incident_id, links.position)
+        )
+        actors: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for incident_id, actor_id, name, role, attribution in found:
+            actors.setdefault(incident_id, []).append(
+                {
+                    "actor_id": str(actor_id),
+                    "actor_name": name,
+                    "role": role,
+                    "attribution": attribution,
+                }
+            )
+        return actors
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
         """Count, killed and injured per group of the incidents the filters find."""

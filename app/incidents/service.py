@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy.orm import selectinload
@@ -5,11 +6,18 @@ from sqlalchemy.orm import selectinload
 from app.actors.models import Actor
 from app.core.crud import Service, set_columns
 from app.core.dialect import index_document
-from app.core.schemas import last_day_of
+from app.core.pagination import ListQuery
+from app.core.schemas import json_time, last_day_of
 from app.core.search import set_terms
 from app.incidents.models import Casualties, Incident, IncidentActor, Place
 from app.incidents.repository import IncidentRepository
-from app.incidents.schemas import IncidentCreate, IncidentRead, IncidentStatsQuery, IncidentUpdate
+from app.incidents.schemas import (
+    IncidentCreate,
+    IncidentQuery,
+    IncidentRead,
+    IncidentStatsQuery,
+    IncidentUpdate,
+)
 from app.negotiations.models import Agreement
 from app.sources.service import cite
 
@@ -51,3 +59,33 @@ class IncidentService(Service[Incident, IncidentCreate]):
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
         return self.repository.stats(query)
+
+    def export(self, query: ListQuery) -> Iterator[dict[str, Any]]:
+        assert isinstance(query, IncidentQuery)
+        for batch, actors, citations in self.repository.export_batches(query):
+            for row in batch:
+                yield _as_json(row, actors.get(row.id, []), citations.get(row.id, []))
+
+
+def _as_json(
+    row: Any, actors: list[dict[str, Any]], citations: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """An incident row as IncidentRead serialises it (a test holds the two to the same)."""
+    return {
+        "id": str(row.id), "created_at": json_time(row.created_at),
+        "updated_at": json_time(row.updated_at), "version": row.version, "type": row.type,
+        "sub_type": row.sub_type, "description": row.description,
+        "start_date": row.start_date.isoformat(),
+        "end_date": row.end_date and row.end_date.isoformat(),
+        "date_precision": row.date_precision,
+        "place": {"name": row.place_name, "governorate": row.governorate, "district": row.district,
+                  "latitude": row.latitude, "longitude": row.longitude,
+                  "precision": row.location_precision},
+        "actors": actors,
+        "killed": {"low": row.killed_low, "best": row.killed_best, "high": row.killed_high},
+        "injured": {"low": row.injured_low, "best": row.injured_best, "high": row.injured_high},
+        "casualty_notes": row.casualty_notes, "verification": row.verification,
+        "violated_agreement_id": row.violated_agreement_id and str(row.violated_agreement_id),
+        "violated_agreement_title": row.violated_agreement_title,
+        "citations": citations,
+    }  # fmt: skip

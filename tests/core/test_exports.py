@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.helpers import assert_problem
+from tests.helpers import all_pages, assert_problem
 
 pytestmark = pytest.mark.anyio
 
@@ -99,3 +99,21 @@ async def test_exports_stream_more_rows_than_a_page(client):
         await client.post("/v1/sources", json={"title": f"Wire {number}", "kind": "news_article"})
     response = await client.get("/v1/sources", params={"format": "ndjson"})
     assert len(response.text.splitlines()) == 521
+
+
+async def test_the_fast_incident_export_matches_the_api_exactly(client):
+    agreement = next(
+        a for a in (await client.get("/v1/agreements")).json()["data"] if a["kind"] == "ceasefire"
+    )
+    body = {"type": "shelling", "start_date": "2017-01-24", "violated_agreement_id": agreement["id"],
+            "place": {"name": "Ain al-Fijah", "latitude": 33.614, "longitude": 36.196}}  # fmt: skip
+    await client.post("/v1/incidents", json=body)
+    api = await all_pages(client, "/v1/incidents")
+    export = await client.get("/v1/incidents", params={"format": "ndjson"})
+    assert [json.loads(line) for line in export.text.splitlines()] == api
+
+
+async def test_the_export_follows_search_order(client):
+    api = await all_pages(client, "/v1/incidents", q="wadi barada")
+    export = await client.get("/v1/incidents", params={"format": "ndjson", "q": "wadi barada"})
+    assert [json.loads(line) for line in export.text.splitlines()] == api
