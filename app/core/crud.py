@@ -14,6 +14,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.core.database import Base, utcnow
 from app.core.dialect import match
 from app.core.errors import NotFound, Unprocessable, field_error, pydantic_errors
+from app.core.exports import Columns, csv_text
 from app.core.pagination import ListQuery, SortKey, keyset, paginate
 from app.core.schemas import ApiModel, PatchModel
 
@@ -134,6 +135,10 @@ class Service(ABC, Generic[M, C]):
         """Every matching record as its JSON, in the list's order, a batch at a time."""
         for record in self.repository.stream(query):
             yield self.present(record, query).model_dump(mode="json")
+
+    def csv(self, query: ListQuery, columns: Columns) -> Iterator[str]:
+        """Every matching record as CSV."""
+        return csv_text(self.export(query), columns)
 
     def present(self, record: M, query: ListQuery | None = None) -> BaseModel:
         """The record as responses show it (a list's query may add to it, e.g. snippets)."""

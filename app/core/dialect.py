@@ -9,7 +9,9 @@ the same records on either engine. Query words are reduced to letters and digits
 reach the engine, so no query can break its syntax.
 """
 
+import codecs
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Double,
+    Select,
     TableClause,
     Uuid,
     cast,
@@ -107,6 +110,35 @@ def year_of(session: Session, day: ColumnElement[Any]) -> ColumnElement[str]:
     if _postgresql(session):
         return func.to_char(day, "YYYY")
     return func.strftime("%Y", day)
+
+
+def copy_csv(session: Session, statement: Select[Any]) -> Iterator[str] | None:
+    """The rows of `statement` as CSV (with a header), streamed by PostgreSQL's COPY: far
+    faster than building rows in Python. None on engines without COPY."""
+    if not _postgresql(session):
+        return None
+    compiled = statement.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    return _copied(
+        session, f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER)", compiled.params
+    )
+
+
+def _copied(session: Session, command: str, params: dict[str, Any]) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    driver = session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(command, params) as copy:  # type: ignore[union-attr]
+        for data in copy:
+            yield decoder.decode(bytes(data))
+    yield decoder.decode(b"", final=True)
+
+
+def iso_utc(moment: ColumnElement[Any]) -> ColumnElement[str]:
+    """A PostgreSQL timestamp written as responses write it: `2017-01-23T11:25:00.5Z`-style,
+    microseconds only when there are any."""
+    text = func.to_char(func.timezone("UTC", moment), 'YYYY-MM-DD"T"HH24:MI:SS.US')
+    return func.regexp_replace(text, r"\.000000$", "") + "Z"
 
 
 def _postgresql(session: Session) -> bool:

@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi.responses import StreamingResponse
@@ -17,7 +17,10 @@ MEDIA_TYPES = {
     "geojson": "application/geo+json",
 }
 ACCEPTED = {"text/csv": "csv", "application/x-ndjson": "ndjson", "application/geo+json": "geojson"}
+BYTE_ORDER_MARK = "\ufeff"  # tells spreadsheets a CSV file is UTF-8, so Arabic survives
 Row = dict[str, Any]
+Columns = list[tuple[str, ...]]  # CSV columns as paths into a row
+CSV_BATCH = 500
 
 
 def requested_format(given: str | None, accept: str | None, allowed: Iterable[str]) -> str:
@@ -45,17 +48,14 @@ def selected_fields(fields: str | None, read: type[BaseModel]) -> list[str] | No
     return names
 
 
-def export_response(
-    rows: Iterator[Row], read: type[BaseModel], fmt: str, fields: list[str] | None, name: str
-) -> StreamingResponse:
-    writers: dict[str, Callable[[Iterator[Row]], Iterator[str]]] = {
-        "csv": lambda rows: _csv(rows, _columns(read, fields)),
-        "ndjson": lambda rows: _ndjson(rows, fields),
-        "geojson": lambda rows: _geojson(rows, fields),
-    }
+def export_response(body: Iterator[str], fmt: str, name: str) -> StreamingResponse:
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-    body = _chunked(writers[fmt](rows))
-    return StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+    return StreamingResponse(_chunked(body), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def json_text(rows: Iterator[Row], fmt: str, fields: list[str] | None) -> Iterator[str]:
+    """NDJSON, or a GeoJSON FeatureCollection, of the rows."""
+    return _geojson(rows, fields) if fmt == "geojson" else _ndjson(rows, fields)
 
 
 def _chunked(pieces: Iterator[str], size: int = 64 * 1024) -> Iterator[str]:
@@ -72,7 +72,7 @@ def _chunked(pieces: Iterator[str], size: int = 64 * 1024) -> Iterator[str]:
         yield "".join(chunk)
 
 
-def _columns(read: type[BaseModel], fields: list[str] | None) -> list[tuple[str, ...]]:
+def csv_columns(read: type[BaseModel], fields: list[str] | None) -> list[tuple[str, ...]]:
     """CSV columns as paths into a row: nested objects spread into `place.name`, ..."""
     columns: list[tuple[str, ...]] = []
     for name in fields or list(read.model_fields):
@@ -84,15 +84,21 @@ def _columns(read: type[BaseModel], fields: list[str] | None) -> list[tuple[str,
     return columns
 
 
-def _csv(rows: Iterator[Row], columns: list[tuple[str, ...]]) -> Iterator[str]:
+def csv_text(rows: Iterator[Row], columns: list[tuple[str, ...]]) -> Iterator[str]:
+    """CSV of the rows, nested values flattened into readable cells."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    # The byte-order mark tells spreadsheets the file is UTF-8, so Arabic survives.
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([".".join(path) for path in columns])
-    yield "\ufeff" + _drain(buffer)
+    yield BYTE_ORDER_MARK + _drain(buffer)
+    batch: list[list[str]] = []
     for row in rows:
-        writer.writerow([_cell(_at(row, path)) for path in columns])
-        yield _drain(buffer)
+        batch.append([_cell(_at(row, path)) for path in columns])
+        if len(batch) == CSV_BATCH:
+            writer.writerows(batch)
+            batch = []
+            yield _drain(buffer)
+    writer.writerows(batch)
+    yield _drain(buffer)
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -103,18 +109,21 @@ def _drain(buffer: io.StringIO) -> str:
 
 
 def _at(row: Row, path: tuple[str, ...]) -> Any:
-    value: Any = row
-    for part in path:
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
+    value = row.get(path[0])
+    if len(path) == 1:
+        return value
+    return value.get(path[1]) if isinstance(value, dict) else None
 
 
 def _cell(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
     if value is None:
         return ""
-    if isinstance(value, list):
+    if kind is list:
         return "; ".join(_cell(item) for item in value)
-    if isinstance(value, dict):
+    if kind is dict:
         return _describe(value)
     return str(value)
 

@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 from app.core.crud import Service
 from app.core.database import get_session
 from app.core.errors import problem_responses
-from app.core.exports import MEDIA_TYPES, export_response, pick, requested_format, selected_fields
+from app.core.exports import (
+    MEDIA_TYPES,
+    csv_columns,
+    export_response,
+    json_text,
+    pick,
+    requested_format,
+    selected_fields,
+)
 from app.core.pagination import ListQuery, Page
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -59,8 +67,12 @@ def _list_route(
         fmt = requested_format(params.format, request.headers.get("accept"), formats)
         fields = selected_fields(params.fields, read)
         records = service(session)
+        if fmt == "csv":
+            body = records.csv(params, csv_columns(read, fields))
+            return export_response(body, fmt, tag)  # type: ignore[return-value]
         if fmt != "json":
-            return export_response(records.export(params), read, fmt, fields, tag)  # type: ignore[return-value]
+            body = json_text(records.export(params), fmt, fields)
+            return export_response(body, fmt, tag)  # type: ignore[return-value]
         rows, next_cursor = records.list(params)
         data = [pick(records.present(row, params).model_dump(mode="json"), fields) for row in rows]
         headers = {}

@@ -3,19 +3,33 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Text,
+    and_,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.crud import Repository
-from app.core.dialect import month_of, year_of
+from app.core.dialect import iso_utc, month_of, year_of
+from app.core.exports import Columns
 from app.core.pagination import SortKey
 from app.core.search import ids_matching
 from app.core.stats import group_keys, grouped
 from app.incidents.models import Incident, IncidentActor
 from app.incidents.schemas import IncidentFilters, IncidentQuery, IncidentStatsQuery
 from app.negotiations.models import Agreement, NegotiationSession
+from app.sources.models import Source
 from app.sources.repository import citations_loaded, citations_of, cited_by
 
 KM_PER_DEGREE = 111.32
@@ -71,6 +85,21 @@ class IncidentRepository(Repository[Incident]):
         for batch in result.partitions():
             ids = [row.id for row in batch]
             yield batch, self._actors_of(ids), citations_of(self.session, Incident, ids)
+
+    def csv_statement(self, query: IncidentQuery, columns: Columns) -> Select[Any]:
+        """A select whose text columns are the CSV cells, for the engine to write (PostgreSQL)."""
+        cells = _csv_cells()
+        chosen = [cells[path].label(".".join(path)) for path in columns]
+        statement = (
+            select(*chosen)
+            .select_from(Incident)
+            .outerjoin(Agreement, Agreement.id == Incident.violated_agreement_id)
+        )
+        statement = self.filtered(statement.where(Incident.deleted_at.is_(None)), query)
+        ordering = [
+            k.expression.desc() if k.descending else k.expression for k in self.order(query)
+        ]
+        return statement.order_by(*ordering)
 
     def _actors_of(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
         links, actor = IncidentActor.__table__.c, Actor.__table__.c
@@ -213,3 +242,54 @@ def _within(lat: float, lon: float, radius_km: float) -> list[ColumnElement[bool
         _inside(lon - lon_span, lat - lat_span, lon + lon_span, lat + lat_span),
         dx * dx + dy * dy <= lat_span * lat_span,
     ]
+
+
+def _csv_cells() -> dict[tuple[str, ...], ColumnElement[Any]]:
+    """Each CSV column as SQL, written exactly as `app.core.exports.csv_text` writes it."""
+    as_text = {column.name: cast(column, Text) for column in COLUMNS}
+    actors = (
+        select(func.string_agg(
+            Actor.name + " (" + IncidentActor.role + ", " + IncidentActor.attribution + ")",
+            aggregate_order_by(literal_column("'; '"), IncidentActor.position),
+        ))
+        .select_from(IncidentActor)
+        .join(Actor, Actor.id == IncidentActor.actor_id)
+        .where(IncidentActor.incident_id == Incident.id)
+        .scalar_subquery()
+    )  # fmt: skip
+    cited = Incident.citations.property.mapper.local_table.c  # type: ignore[attr-defined]
+    sources = Source.__table__.c
+    citations = (
+        select(func.string_agg(
+            sources.title + func.coalesce(" (" + cited.excerpt + ")", ""),
+            aggregate_order_by(literal_column("'; '"), cited.position),
+        ))
+        .join_from(cited.record_id.table, Source.__table__, sources.id == cited.source_id)
+        .where(cited.record_id == Incident.id)
+        .scalar_subquery()
+    )  # fmt: skip
+    place = ["name", "governorate", "district", "latitude", "longitude", "precision"]
+    place_columns = [
+        "place_name",
+        "governorate",
+        "district",
+        "latitude",
+        "longitude",
+        "location_precision",
+    ]
+    return {
+        ("id",): as_text["id"],
+        ("created_at",): iso_utc(Incident.created_at),
+        ("updated_at",): iso_utc(Incident.updated_at),
+        **{(name,): as_text[name] for name in ("version", "type", "sub_type", "description",
+                                               "start_date", "end_date", "date_precision")},
+        **{("place", field): as_text[column]
+           for field, column in zip(place, place_columns, strict=True)},
+        ("actors",): actors,
+        **{(kind, bound): as_text[f"{kind}_{bound}"] for kind in ("killed", "injured")
+           for bound in ("low", "best", "high")},
+        **{(name,): as_text[name]
+           for name in ("casualty_notes", "verification", "violated_agreement_id")},
+        ("violated_agreement_title",): Agreement.title,
+        ("citations",): citations,
+    }  # fmt: skip

@@ -1,11 +1,13 @@
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor
 from app.core.crud import Service, set_columns
-from app.core.dialect import index_document
+from app.core.dialect import copy_csv, index_document
+from app.core.exports import BYTE_ORDER_MARK, Columns
 from app.core.pagination import ListQuery
 from app.core.schemas import json_time, last_day_of
 from app.core.search import set_terms
@@ -59,6 +61,13 @@ class IncidentService(Service[Incident, IncidentCreate]):
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
         return self.repository.stats(query)
+
+    def csv(self, query: ListQuery, columns: Columns) -> Iterator[str]:
+        assert isinstance(query, IncidentQuery)
+        copied = copy_csv(self.session, self.repository.csv_statement(query, columns))
+        if copied is None:
+            return super().csv(query, columns)
+        return chain([BYTE_ORDER_MARK], copied)
 
     def export(self, query: ListQuery) -> Iterator[dict[str, Any]]:
         assert isinstance(query, IncidentQuery)

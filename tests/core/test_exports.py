@@ -6,7 +6,10 @@ import json
 
 import pytest
 
-from tests.helpers import all_pages, assert_problem
+from app.core.exports import csv_columns, csv_text
+from app.incidents.schemas import IncidentQuery, IncidentRead
+from app.incidents.service import IncidentService
+from tests.helpers import actor_id, all_pages, assert_problem, source_id
 
 pytestmark = pytest.mark.anyio
 
@@ -117,3 +120,21 @@ async def test_the_export_follows_search_order(client):
     api = await all_pages(client, "/v1/incidents", q="wadi barada")
     export = await client.get("/v1/incidents", params={"format": "ndjson", "q": "wadi barada"})
     assert [json.loads(line) for line in export.text.splitlines()] == api
+
+
+async def test_csv_is_the_same_however_the_engine_writes_it(client, database):
+    """PostgreSQL writes incident CSV itself (COPY); it must match the portable writer."""
+    tricky = {"type": "shelling", "start_date": "2017-01-24", "description": 'a "quoted", comma\nline',
+              "place": {"name": "دوما", "latitude": 33.5712, "longitude": 36.4021},
+              "actors": [{"actor_id": await actor_id(client, "Hezbollah"), "role": "perpetrator"}],
+              "citations": [{"source_id": await source_id(client)}]}  # fmt: skip
+    await client.post("/v1/incidents", json=tricky)
+    query = IncidentQuery.model_validate({"format": "csv"})
+    with database.sessions() as session:
+        portable = "".join(
+            csv_text(IncidentService(session).export(query), csv_columns(IncidentRead, None))
+        )
+
+    served = await client.get("/v1/incidents", params={"format": "csv"})
+
+    assert served.text == portable
