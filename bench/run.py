@@ -161,7 +161,7 @@ def _full_text(words: str, first: int) -> tuple[str, str, str, str]:
         f"({result['requests']:.0f} requests over 100 different words)"
     )
     return (
-        "Full-text `q` on statements, 16 clients",
+        f"Full-text `q` on statements, 16 clients, {words}",
         "p95 < 100 ms",
         figure + _verdict(result["p95"] < 100_000),
         result["command"],
