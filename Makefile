@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format migrate load-demo clean
+.PHONY: run test lint format migrate load-demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## 1M incidents and statements on PostgreSQL, loaded by wrk: writes bench/RESULTS.md.
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run
 
 migrate: $(VENV)/.installed
 	$(BIN)/python -m app migrate

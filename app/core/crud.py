@@ -128,13 +128,17 @@ class Service(ABC, Generic[M, C]):
             raise NotFound(f"No {self.label} with id {record_id}.")
         return record
 
-    def list(self, query: ListQuery) -> tuple[list[M], str | None]:
-        return self.repository.page(query)
-
     def export(self, query: ListQuery) -> Iterator[dict[str, Any]]:
         """Every matching record as its JSON, in the list's order, a batch at a time."""
         for record in self.repository.stream(query):
             yield self.present(record, query).model_dump(mode="json")
+
+    def page(self, query: ListQuery) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the list, each record as its JSON, and the next page's cursor."""
+        records, next_cursor = self.repository.page(query)
+        return [
+            self.present(record, query).model_dump(mode="json") for record in records
+        ], next_cursor
 
     def csv(self, query: ListQuery, columns: Columns) -> Iterator[str]:
         """Every matching record as CSV."""

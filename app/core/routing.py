@@ -73,8 +73,8 @@ def _list_route(
         if fmt != "json":
             body = json_text(records.export(params), fmt, fields)
             return export_response(body, fmt, tag)  # type: ignore[return-value]
-        rows, next_cursor = records.list(params)
-        data = [pick(records.present(row, params).model_dump(mode="json"), fields) for row in rows]
+        rows, next_cursor = records.page(params)
+        data = [pick(row, fields) for row in rows]
         headers = {}
         if next_cursor is not None:
             next_url = request.url.include_query_params(cursor=next_cursor)

@@ -23,7 +23,7 @@ from app.actors.repository import actor_ids
 from app.core.crud import Repository
 from app.core.dialect import iso_utc, month_of, year_of
 from app.core.exports import Columns
-from app.core.pagination import SortKey
+from app.core.pagination import SortKey, paginate
 from app.core.search import ids_matching
 from app.core.stats import group_keys, grouped
 from app.incidents.models import Incident, IncidentActor
@@ -69,11 +69,7 @@ class IncidentRepository(Repository[Incident]):
     def export_batches(self, query: IncidentQuery) -> Iterator[ExportBatch]:
         """Every matching incident as plain rows, a batch at a time, with the batch's actors and
         citations: the ORM is too slow for a million rows a minute."""
-        columns = select(Incident.__table__, Agreement.title.label("violated_agreement_title"))
-        columns = columns.select_from(Incident).outerjoin(
-            Agreement, Agreement.id == Incident.violated_agreement_id
-        )
-        statement = self.filtered(columns.where(Incident.deleted_at.is_(None)), query)
+        statement = self.filtered(_plain_rows().where(Incident.deleted_at.is_(None)), query)
         ordering = [
             k.expression.desc() if k.descending else k.expression for k in self.order(query)
         ]
@@ -83,8 +79,19 @@ class IncidentRepository(Repository[Incident]):
             statement.order_by(*ordering).execution_options(yield_per=EXPORT_BATCH)
         )
         for batch in result.partitions():
-            ids = [row.id for row in batch]
-            yield batch, self._actors_of(ids), citations_of(self.session, Incident, ids)
+            yield self._with_links(batch)
+
+    def page_batch(self, query: IncidentQuery) -> tuple[ExportBatch, str | None]:
+        """One page as plain rows: the page's ids through the keyset, then their rows."""
+        ids_only = self.filtered(select(Incident.id).where(Incident.deleted_at.is_(None)), query)
+        ids, next_cursor = paginate(self.session, ids_only, self.order(query), query)
+        found = self.session.connection().execute(_plain_rows().where(Incident.id.in_(ids)))
+        by_id = {row.id: row for row in found}
+        return self._with_links([by_id[record_id] for record_id in ids]), next_cursor
+
+    def _with_links(self, rows: Sequence[Row[Any]]) -> ExportBatch:
+        ids = [row.id for row in rows]
+        return rows, self._actors_of(ids), citations_of(self.session, Incident, ids)
 
     def csv_statement(self, query: IncidentQuery, columns: Columns) -> Select[Any]:
         """A select whose text columns are the CSV cells, for the engine to write (PostgreSQL)."""
@@ -242,6 +249,14 @@ def _within(lat: float, lon: float, radius_km: float) -> list[ColumnElement[bool
         _inside(lon - lon_span, lat - lat_span, lon + lon_span, lat + lat_span),
         dx * dx + dy * dy <= lat_span * lat_span,
     ]
+
+
+def _plain_rows() -> Select[Any]:
+    """Incidents' own columns and their violated agreement's title, without the ORM."""
+    columns = select(Incident.__table__, Agreement.title.label("violated_agreement_title"))
+    return columns.select_from(Incident).outerjoin(
+        Agreement, Agreement.id == Incident.violated_agreement_id
+    )
 
 
 def _csv_cells() -> dict[tuple[str, ...], ColumnElement[Any]]:

@@ -12,7 +12,7 @@ from app.core.pagination import ListQuery
 from app.core.schemas import json_time, last_day_of
 from app.core.search import set_terms
 from app.incidents.models import Casualties, Incident, IncidentActor, Place
-from app.incidents.repository import IncidentRepository
+from app.incidents.repository import ExportBatch, IncidentRepository
 from app.incidents.schemas import (
     IncidentCreate,
     IncidentQuery,
@@ -71,12 +71,22 @@ class IncidentService(Service[Incident, IncidentCreate]):
 
     def export(self, query: ListQuery) -> Iterator[dict[str, Any]]:
         assert isinstance(query, IncidentQuery)
-        for batch, actors, citations in self.repository.export_batches(query):
-            for row in batch:
-                yield _as_json(row, actors.get(row.id, []), citations.get(row.id, []))
+        for batch in self.repository.export_batches(query):
+            yield from _as_json(batch)
+
+    def page(self, query: ListQuery) -> tuple[list[dict[str, Any]], str | None]:
+        assert isinstance(query, IncidentQuery)
+        batch, next_cursor = self.repository.page_batch(query)
+        return list(_as_json(batch)), next_cursor
 
 
-def _as_json(
+def _as_json(batch: ExportBatch) -> Iterator[dict[str, Any]]:
+    rows, actors, citations = batch
+    for row in rows:
+        yield _row_json(row, actors.get(row.id, []), citations.get(row.id, []))
+
+
+def _row_json(
     row: Any, actors: list[dict[str, Any]], citations: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """An incident row as IncidentRead serialises it (a test holds the two to the same)."""

@@ -83,3 +83,14 @@ async def test_process_status_and_dates(client):
     assert await all_pages(client, "/v1/negotiation-sessions", status="collapsed") == []
     assert len(await all_pages(client, "/v1/negotiation-sessions", **{"from": "2017-01-24"})) == 1
     assert await all_pages(client, "/v1/negotiation-sessions", to="2017-01-22") == []
+
+
+async def test_sessions_sort_by_date_undated_last(client):
+    for name, start in [("Geneva IV", "2017-02-23"), ("Astana II", "2017-02-15"), ("Riyadh", None)]:
+        await client.post("/v1/negotiation-sessions", json={"name": name, "start_date": start})
+    oldest_first = [s["name"] for s in await all_pages(client, "/v1/negotiation-sessions", limit=2)]
+    newest_first = [
+        s["name"] for s in await all_pages(client, "/v1/negotiation-sessions", sort="-date")
+    ]
+    assert oldest_first == ["Astana talks, first round", "Astana II", "Geneva IV", "Riyadh"]
+    assert newest_first == list(reversed(oldest_first))
