@@ -7,7 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import JSON, DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    ForeignKey,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import (
@@ -86,6 +95,21 @@ class RecordMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}  # type: ignore[attr-defined]
+
+
+def child_table(owner: Any, name: str, row: type, *table_args: Any) -> Any:
+    """A `<owner's table>_<name>` table mapped from `row`'s columns, each row belonging to one
+    owner record (`record_id`, deleted with it): one per owner, so foreign keys stay real."""
+    table = owner.__tablename__
+    return type(
+        f"{owner.__name__}{row.__name__}",
+        (row, Base),
+        {
+            "__tablename__": f"{table}_{name}",
+            "record_id": mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE")),
+            "__table_args__": table_args,
+        },
+    )
 
 
 def sync_url(url: str) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    ForeignKey,
     Index,
     PrimaryKeyConstraint,
     Select,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from app.core.database import Base
+from app.core.database import child_table
 from app.core.names import (
     SKELETON_MARK,
     SKELETON_MIN_LETTERS,
@@ -36,7 +35,7 @@ TermText = String(300).with_variant(String(300, collation="C"), "postgresql")
 TOP = "\U0010ffff"
 
 
-class TermRow:
+class Term:
     term: Mapped[str] = mapped_column(TermText)
 
 
@@ -47,19 +46,8 @@ class Termed:
 
     @declared_attr
     def terms(cls) -> Mapped[list[Any]]:
-        table = cls.__tablename__
-        row = type(
-            f"{cls.__name__}Term",
-            (TermRow, Base),
-            {
-                "__tablename__": f"{table}_terms",
-                "record_id": mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE")),
-                "__table_args__": (
-                    PrimaryKeyConstraint("record_id", "term"),
-                    Index(f"ix_{table}_terms_term_record_id", "term", "record_id"),
-                ),
-            },
-        )
+        index = Index(f"ix_{cls.__tablename__}_terms_term_record_id", "term", "record_id")
+        row = child_table(cls, "terms", Term, PrimaryKeyConstraint("record_id", "term"), index)
         return relationship(row, lazy="raise", cascade="all, delete-orphan")
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from app.core.database import Base, RecordMixin
+from app.core.database import Base, RecordMixin, child_table
 
 
 class Source(RecordMixin, Base):
@@ -21,7 +21,7 @@ class Source(RecordMixin, Base):
     author: Mapped[str | None] = mapped_column(String(300))
 
 
-class CitationRow:
+class Citation:
     """One citation of a source by a record, with the excerpt that carries the fact."""
 
     position: Mapped[int]
@@ -48,14 +48,5 @@ class Cited:
 
     @declared_attr
     def citations(cls) -> Mapped[list[Any]]:
-        table = cls.__tablename__
-        row = type(
-            f"{cls.__name__}Citation",
-            (CitationRow, Base),
-            {
-                "__tablename__": f"{table}_citations",
-                "record_id": mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE")),
-                "__table_args__": (PrimaryKeyConstraint("record_id", "position"),),
-            },
-        )
+        row = child_table(cls, "citations", Citation, PrimaryKeyConstraint("record_id", "position"))
         return relationship(row, lazy="raise", cascade="all, delete-orphan", order_by=row.position)
