@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Result, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -235,3 +235,17 @@ def _uuids(value: Any) -> set[uuid.UUID]:
     if isinstance(value, list):
         return set().union(*(_uuids(item) for item in value))
     return set()
+
+
+def by_record(result: Result[Any]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """Rows whose first column is a record's id, as JSON-ready dicts of the other columns
+    (ids written as strings), grouped by that record."""
+    names = list(result.keys())[1:]
+    grouped: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for record_id, *values in result:
+        item = {
+            name: str(value) if isinstance(value, uuid.UUID) else value
+            for name, value in zip(names, values, strict=True)
+        }
+        grouped.setdefault(record_id, []).append(item)
+    return grouped

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
-from app.core.crud import Repository
+from app.core.crud import Repository, by_record
 from app.core.dialect import iso_utc, month_of, year_of
 from app.core.exports import Columns
 from app.core.pagination import SortKey, paginate
@@ -111,22 +111,13 @@ class IncidentRepository(Repository[Incident]):
     def _actors_of(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
         links, actor = IncidentActor.__table__.c, Actor.__table__.c
         found = self.session.connection().execute(
-            select(links.incident_id, links.actor_id, actor.name, links.role, links.attribution)
+            select(links.incident_id, links.actor_id, actor.name.label("actor_name"),
+                   links.role, links.attribution)
             .join_from(IncidentActor.__table__, Actor.__table__, actor.id == links.actor_id)
             .where(links.incident_id.in_(ids))
             .order_by(links.incident_id, links.position)
-        )
-        actors: dict[uuid.UUID, list[dict[str, Any]]] = {}
-        for incident_id, actor_id, name, role, attribution in found:
-            actors.setdefault(incident_id, []).append(
-                {
-                    "actor_id": str(actor_id),
-                    "actor_name": name,
-                    "role": role,
-                    "attribution": attribution,
-                }
-            )
-        return actors
+        )  # fmt: skip
+        return by_record(found)
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
         """Count, killed and injured per group of the incidents the filters find."""

@@ -5,7 +5,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app.core.crud import Repository
+from app.core.crud import Repository, by_record
 from app.sources.models import Cited, Source
 
 
@@ -32,19 +32,10 @@ def citations_of(
     table = model.citations.property.mapper.local_table  # type: ignore[attr-defined]
     cited, source = table.c, Source.__table__.c
     found = session.connection().execute(
-        select(cited.record_id, cited.source_id, source.title, source.url, cited.excerpt)
+        select(cited.record_id, cited.source_id, source.title.label("source_title"),
+               source.url.label("source_url"), cited.excerpt)
         .join_from(table, Source.__table__, source.id == cited.source_id)
         .where(cited.record_id.in_(record_ids))
         .order_by(cited.record_id, cited.position)
-    )
-    citations: dict[uuid.UUID, list[dict[str, Any]]] = {}
-    for record_id, source_id, title, url, excerpt in found:
-        citations.setdefault(record_id, []).append(
-            {
-                "source_id": str(source_id),
-                "source_title": title,
-                "source_url": url,
-                "excerpt": excerpt,
-            }
-        )
-    return citations
+    )  # fmt: skip
+    return by_record(found)
