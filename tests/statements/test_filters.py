@@ -50,3 +50,13 @@ async def test_newest_first(client):
 
 async def test_updated_since(client):
     assert await statements(client, updated_since="2100-01-01T00:00:00Z") == []
+
+
+async def test_fast_pages_match_the_read_schema_exactly(client):
+    listed = await all_pages(client, "/v1/statements", limit=7)
+    read = [(await client.get(f"/v1/statements/{row['id']}")).json() for row in listed]
+    assert listed == read
+    searched = await all_pages(client, "/v1/statements", q="sovereignty")
+    assert [row | {"snippet": None} for row in searched] == [
+        (await client.get(f"/v1/statements/{row['id']}")).json() for row in searched
+    ]
