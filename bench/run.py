@@ -54,6 +54,7 @@ def main() -> None:
             _deep_page(),
             _full_text("common words, each in 1-4% of statements", 30),
             _full_text("rarer words, each in 0.1-0.3% of statements", 1000),
+            _one_client(),
             _stats(),
             _csv_export(server),
         ]
@@ -166,6 +167,20 @@ def _full_text(words: str, first: int) -> tuple[str, str, str, str]:
         figure + _verdict(result["p95"] < 100_000),
         result["command"],
     )
+
+
+def _one_client() -> tuple[str, str, str, str]:
+    """The same requests from a single client: what one request costs without queueing."""
+    from bench.datagen import VOCABULARY
+
+    paths = {
+        "actor and year": f"/v1/incidents?actor={quote(actor_name(0))}&from=2016-01-01&to=2016-12-31",
+        "rarer word": f"/v1/statements?q={VOCABULARY[1050]}",
+        "common word": f"/v1/statements?q={VOCABULARY[50]}",
+    }
+    medians = {name: _wrk([path], 1, 5)["p50"] / 1000 for name, path in paths.items()}
+    figure = ", ".join(f"{name} {median:.1f} ms" for name, median in medians.items())
+    return ("The same, one client at a time (median)", "context", figure, "wrk -t1 -c1 -d5s ...")
 
 
 def _stats() -> tuple[str, str, str, str]:
