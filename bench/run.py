@@ -173,8 +173,9 @@ def _one_client() -> tuple[str, str, str, str]:
     """The same requests from a single client: what one request costs without queueing."""
     from bench.datagen import VOCABULARY
 
+    actor = quote(actor_name(0))
     paths = {
-        "actor and year": f"/v1/incidents?actor={quote(actor_name(0))}&from=2016-01-01&to=2016-12-31",
+        "actor and year": f"/v1/incidents?actor={actor}&from=2016-01-01&to=2016-12-31",
         "rarer word": f"/v1/statements?q={VOCABULARY[1050]}",
         "common word": f"/v1/statements?q={VOCABULARY[50]}",
     }
