@@ -15,7 +15,7 @@ from app.core.database import Base, utcnow
 from app.core.dialect import match
 from app.core.errors import NotFound, Unprocessable, field_error, pydantic_errors
 from app.core.exports import Columns, csv_text
-from app.core.pagination import ListQuery, SortKey, keyset, paginate
+from app.core.pagination import ListQuery, SortKey, keyset, ordering, paginate
 from app.core.schemas import ApiModel, PatchModel
 
 M = TypeVar("M", bound=Base)
@@ -59,17 +59,19 @@ class Repository(Generic[M]):
         """The SQL a page of this list runs (for query plans)."""
         return keyset(self._listed(query), self.order(query), query)
 
-    def _listed(self, query: ListQuery) -> Select[tuple[M]]:
+    def _listed(self, query: ListQuery) -> Select[Any]:
+        """What a page selects, before the keyset."""
         return self.filtered(self.live(), query).options(*self.load_options)
+
+    def _ids_listed(self, query: ListQuery) -> Select[Any]:
+        """The ids a page selects, for lists that load their rows apart (without the ORM)."""
+        return self.filtered(select(self._id).where(self.model.deleted_at.is_(None)), query)  # type: ignore[attr-defined]
 
     def stream(self, query: ListQuery) -> Iterator[M]:
         """Every matching row in the list's order, fetched in batches, never all at once."""
         statement = self.filtered(self.live(), query).options(*self.load_options)
-        ordering = [
-            key.expression.desc() if key.descending else key.expression for key in self.order(query)
-        ]
-        batches = statement.order_by(*ordering).execution_options(yield_per=STREAM_BATCH)
-        yield from self.session.scalars(batches)
+        batches = statement.order_by(*ordering(self.order(query)))
+        yield from self.session.scalars(batches.execution_options(yield_per=STREAM_BATCH))
 
     def conditions(self, query: Any) -> list[ColumnElement[bool]]:
         """The SQL conditions of every filter the query gives (all must hold)."""

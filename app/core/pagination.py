@@ -107,13 +107,17 @@ def paginate(
     return records, _encode(order, list(rows[query.limit - 1][width:]))
 
 
+def ordering(order: Sequence[SortKey]) -> list[ColumnElement[Any]]:
+    """ORDER BY clauses for sort keys."""
+    return [key.expression.desc() if key.descending else key.expression.asc() for key in order]
+
+
 def keyset(statement: Select[Any], order: Sequence[SortKey], query: PageQuery) -> Select[Any]:
     """The statement of one page: after the cursor, in order, one row more than the limit
     (to know if there is a next page), with the sort keys' values as extra columns."""
     if query.cursor is not None:
         statement = statement.where(_after(order, _decode(query.cursor, order)))
-    ordering = [key.expression.desc() if key.descending else key.expression.asc() for key in order]
-    keyed = statement.add_columns(*(key.expression for key in order)).order_by(*ordering)
+    keyed = statement.add_columns(*(key.expression for key in order)).order_by(*ordering(order))
     return keyed.limit(query.limit + 1)
 
 

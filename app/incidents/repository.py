@@ -23,7 +23,7 @@ from app.actors.repository import actor_ids
 from app.core.crud import Repository, by_record
 from app.core.dialect import iso_utc, month_of, year_of
 from app.core.exports import Columns
-from app.core.pagination import SortKey, paginate
+from app.core.pagination import ListQuery, SortKey, keyset, ordering, paginate
 from app.core.search import ids_matching
 from app.core.stats import group_keys, grouped
 from app.incidents.models import Incident, IncidentActor
@@ -70,21 +70,22 @@ class IncidentRepository(Repository[Incident]):
         """Every matching incident as plain rows, a batch at a time, with the batch's actors and
         citations: the ORM is too slow for a million rows a minute."""
         statement = self.filtered(_plain_rows().where(Incident.deleted_at.is_(None)), query)
-        ordering = [
-            k.expression.desc() if k.descending else k.expression for k in self.order(query)
-        ]
         # On the connection, not the session: plain rows, without the ORM's bookkeeping.
         connection = self.session.connection()
         result = connection.execute(
-            statement.order_by(*ordering).execution_options(yield_per=EXPORT_BATCH)
+            statement.order_by(*ordering(self.order(query))).execution_options(
+                yield_per=EXPORT_BATCH
+            )
         )
         for batch in result.partitions():
             yield self._with_links(batch)
 
+    def page_statement(self, query: ListQuery) -> Select[Any]:
+        return keyset(self._ids_listed(query), self.order(query), query)
+
     def page_batch(self, query: IncidentQuery) -> tuple[ExportBatch, str | None]:
         """One page as plain rows: the page's ids through the keyset, then their rows."""
-        ids_only = self.filtered(select(Incident.id).where(Incident.deleted_at.is_(None)), query)
-        ids, next_cursor = paginate(self.session, ids_only, self.order(query), query)
+        ids, next_cursor = paginate(self.session, self._ids_listed(query), self.order(query), query)
         found = self.session.connection().execute(_plain_rows().where(Incident.id.in_(ids)))
         by_id = {row.id: row for row in found}
         return self._with_links([by_id[record_id] for record_id in ids]), next_cursor
@@ -103,10 +104,7 @@ class IncidentRepository(Repository[Incident]):
             .outerjoin(Agreement, Agreement.id == Incident.violated_agreement_id)
         )
         statement = self.filtered(statement.where(Incident.deleted_at.is_(None)), query)
-        ordering = [
-            k.expression.desc() if k.descending else k.expression for k in self.order(query)
-        ]
-        return statement.order_by(*ordering)
+        return statement.order_by(*ordering(self.order(query)))
 
     def _actors_of(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
         links, actor = IncidentActor.__table__.c, Actor.__table__.c

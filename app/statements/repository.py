@@ -8,7 +8,7 @@ from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.crud import Repository, by_record
 from app.core.dialect import month_of
-from app.core.pagination import SortKey, paginate
+from app.core.pagination import ListQuery, SortKey, keyset, paginate
 from app.core.stats import group_keys, grouped
 from app.negotiations.models import NegotiationSession
 from app.sources.repository import citations_loaded, citations_of
@@ -60,11 +60,13 @@ class StatementRepository(Repository[Statement]):
             conditions.append(Statement.updated_at >= query.updated_since)
         return conditions
 
+    def page_statement(self, query: ListQuery) -> Select[Any]:
+        return keyset(self._ids_listed(query), self.order(query), query)
+
     def page_batch(self, query: StatementQuery) -> tuple[StatementBatch, str | None]:
         """One page as plain rows (the ORM is too slow for busy lists): the page's ids through
         the keyset, then their rows, targets, topics and citations, a query each."""
-        ids_only = self.filtered(select(Statement.id).where(Statement.deleted_at.is_(None)), query)
-        ids, next_cursor = paginate(self.session, ids_only, self.order(query), query)
+        ids, next_cursor = paginate(self.session, self._ids_listed(query), self.order(query), query)
         connection = self.session.connection()
         by_id = {
             row.id: row for row in connection.execute(_plain_rows().where(Statement.id.in_(ids)))
