@@ -10,6 +10,7 @@ from app.core.config import Settings, get_settings
 from app.core.database import Database, build_engine
 from app.core.errors import install_error_handlers, problem_media_types
 from app.core.health import router as health_router
+from app.core.middleware import install_middleware
 from app.incidents.router import router as incidents_router
 from app.negotiations.router import router as negotiations_router
 from app.sources.router import router as sources_router
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         )
     )
     install_error_handlers(app)
+    install_middleware(app, settings)
     for router in (
         health_router,
         sources_router,

@@ -1,9 +1,10 @@
 """Every setting of the service, read from the environment (or a `.env` file)."""
 
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -21,6 +22,20 @@ class Settings(BaseSettings):
     database_connect_timeout: int = Field(
         2, ge=1, description="Seconds to wait for a database connection before answering 503."
     )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins whose frontends may call the API from a browser.",
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=1, description="Largest request body accepted; a larger one is 413."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
 
 @lru_cache

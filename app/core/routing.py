@@ -91,7 +91,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         status_code=status.HTTP_201_CREATED,
         operation_id=f"create_{singular}",
         summary=f"Create a {noun}",
-        responses=problem_responses(400, 409),
+        responses=problem_responses(400, 409, 413),
     )
     def create_record(
         body: create, request: Request, response: Response, session: SessionDep
@@ -115,7 +115,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         "/{record_id}",
         operation_id=f"update_{singular}",
         summary=f"Update part of a {noun}",
-        responses=problem_responses(400, 404, 409),
+        responses=problem_responses(400, 404, 409, 413),
     )
     def update_record(record_id: uuid.UUID, body: update, session: SessionDep) -> read:  # type: ignore[valid-type]
         record = service(session).update(record_id, body)
