@@ -99,6 +99,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         record = service(session).create(body)
         session.commit()
         response.headers["Location"] = str(request.url_for(f"read_{singular}", record_id=record.id))
+        response.headers["ETag"] = etag(record.version)
         return read.model_validate(record)
 
     @router.get(
@@ -106,10 +107,17 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         operation_id=f"read_{singular}",
         name=f"read_{singular}",
         summary=f"Read a {noun}",
-        responses=problem_responses(404),
+        responses={**problem_responses(404), 304: {"description": "Not Modified (If-None-Match)"}},
     )
-    def read_record(record_id: uuid.UUID, session: SessionDep) -> read:  # type: ignore[valid-type]
-        return read.model_validate(service(session).get(record_id))
+    def read_record(
+        record_id: uuid.UUID, request: Request, response: Response, session: SessionDep
+    ) -> read:  # type: ignore[valid-type]
+        record = service(session).get(record_id)
+        tag = etag(record.version)
+        if _entity_tags(request.headers.get("if-none-match")) & {tag, "*"}:
+            return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})  # type: ignore[return-value]
+        response.headers["ETag"] = tag
+        return read.model_validate(record)
 
     @router.patch(
         "/{record_id}",
@@ -117,9 +125,12 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         summary=f"Update part of a {noun}",
         responses=problem_responses(400, 404, 409, 413),
     )
-    def update_record(record_id: uuid.UUID, body: update, session: SessionDep) -> read:  # type: ignore[valid-type]
+    def update_record(
+        record_id: uuid.UUID, body: update, response: Response, session: SessionDep
+    ) -> read:  # type: ignore[valid-type]
         record = service(session).update(record_id, body)
         session.commit()
+        response.headers["ETag"] = etag(record.version)
         return read.model_validate(record)
 
     @router.delete(
@@ -133,3 +144,15 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         service(session).delete(record_id)
         session.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def etag(version: int) -> str:
+    """A record's entity tag: its version, which every change increments."""
+    return f'"{version}"'
+
+
+def _entity_tags(header: str | None) -> set[str]:
+    """The tags an If-None-Match header lists (weak ones compare equal, as RFC 9110 says)."""
+    if header is None:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}

@@ -162,3 +162,22 @@ async def test_patch_may_not_null_a_required_field(client, collection):
 
     assert_problem(response, 422, required[collection])
     assert (await client.get(f"/v1/{collection}/{created['id']}")).json() == created
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS)
+async def test_reads_carry_the_version_as_etag_and_answer_304_when_unchanged(client, collection):
+    body, patch = (await new_bodies(client))[collection]
+    created = await client.post(f"/v1/{collection}", json=body)
+    url = f"/v1/{collection}/{created.json()['id']}"
+
+    read = await client.get(url)
+    unchanged = await client.get(url, headers={"If-None-Match": read.headers["etag"]})
+    patched = await client.patch(url, json=patch)
+    changed = await client.get(url, headers={"If-None-Match": read.headers["etag"]})
+
+    assert created.headers["etag"] == read.headers["etag"] == '"1"'
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert patched.headers["etag"] == '"2"'
+    assert changed.status_code == 200
+    assert changed.headers["etag"] == '"2"'
