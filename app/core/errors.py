@@ -149,12 +149,12 @@ def _allowed_methods(request: Request) -> list[str]:
 
 async def _integrity_error(request: Request, exc: Exception) -> ProblemResponse:
     logger.info("integrity error: %s", exc)
-    return problem(request, 409, "Conflict", "The change conflicts with data already stored.")
+    return await _app_error(request, Conflict("The change conflicts with data already stored."))
 
 
 async def _stale_record(request: Request, exc: Exception) -> ProblemResponse:
     detail = "The record was changed by another request at the same time; read it and retry."
-    return problem(request, 409, "Conflict", detail)
+    return await _app_error(request, Conflict(detail))
 
 
 async def _database_error(request: Request, exc: Exception) -> ProblemResponse:

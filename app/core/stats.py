@@ -10,10 +10,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import Session
 
-from app.core.errors import Unprocessable
+from app.core.errors import Unprocessable, problem_responses
 from app.core.schemas import ApiModel
 
 MAX_KEYS = 2
+# What a stats route can answer: the groups as JSON or CSV, or a problem.
+STATS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **problem_responses(422, 500, 503),
+    200: {"content": {"text/csv": {}}},
+}
 
 
 class StatsQuery(ApiModel):

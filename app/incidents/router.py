@@ -2,9 +2,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.core.errors import problem_responses
 from app.core.routing import SessionDep, crud_router
-from app.core.stats import Stats, stats_response
+from app.core.stats import STATS_RESPONSES, Stats, stats_response
 from app.incidents.schemas import IncidentQuery, IncidentStatsQuery
 from app.incidents.service import IncidentService
 
@@ -25,7 +24,7 @@ router.include_router(
     "/v1/stats/incidents",
     tags=["stats"],
     operation_id="incident_stats",
-    responses={**problem_responses(422, 500, 503), 200: {"content": {"text/csv": {}}}},
+    responses=STATS_RESPONSES,
 )
 def incident_stats(params: Annotated[IncidentStatsQuery, Query()], session: SessionDep) -> Stats:
     """Count incidents and sum their casualties per group; takes every incident filter."""

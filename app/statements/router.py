@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 
 from app.core.errors import problem_responses
 from app.core.routing import SessionDep, crud_router
-from app.core.stats import Stats, stats_response
+from app.core.stats import STATS_RESPONSES, Stats, stats_response
 from app.statements.codes import STATEMENT_TYPES
 from app.statements.schemas import (
     StatementQuery,
@@ -42,7 +42,7 @@ router.include_router(
     "/v1/stats/statements",
     tags=["stats"],
     operation_id="statement_stats",
-    responses={**problem_responses(422, 500, 503), 200: {"content": {"text/csv": {}}}},
+    responses=STATS_RESPONSES,
 )
 def statement_stats(params: Annotated[StatementStatsQuery, Query()], session: SessionDep) -> Stats:
     """Count statements per group; takes every statement filter."""

@@ -4,7 +4,9 @@ import base64
 import json
 
 import pytest
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.actors.service import ActorService
 from tests.helpers import actor_id, assert_problem
 
 pytestmark = pytest.mark.anyio
@@ -105,3 +107,15 @@ async def test_a_flood_of_unknown_parameters_gets_a_bounded_answer(client):
     params = {f"p{i}": "x" for i in range(500)}
     body = assert_problem(await client.get("/v1/actors", params=params), 422)
     assert len(body["errors"]) == 50
+
+
+async def test_an_edit_that_lost_a_race_is_a_409_problem(client, monkeypatch):
+    """When another request changed the record between read and write (StaleDataError)."""
+    actor = await actor_id(client, "Hezbollah")
+
+    def lost_the_race(self, record_id, patch):
+        raise StaleDataError("UPDATE statement on table 'actors' expected to update 1 row(s)")
+
+    monkeypatch.setattr(ActorService, "update", lost_the_race)
+    response = await client.patch(f"/v1/actors/{actor}", json={"country": "Lebanon"})
+    assert "changed by another request" in assert_problem(response, 409)["detail"]
