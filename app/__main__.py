@@ -1,4 +1,4 @@
-"""Command line: `python -m app serve | migrate | load-demo`."""
+"""Command line: `python -m app serve | migrate | load-demo | keys create|list|revoke`."""
 
 import argparse
 import sys
@@ -9,6 +9,8 @@ from app.core.config import get_settings
 from app.core.database import Database, build_engine
 from app.core.migrations import upgrade
 from app.demo.loader import load_demo, load_demo_if_empty
+from app.keys.schemas import SCOPES, KeyCreate
+from app.keys.service import create_key, list_keys, revoke_key
 
 
 def migrate() -> None:
@@ -29,6 +31,23 @@ def load_demo_data(force: bool) -> None:
         print("demo dataset loaded: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
+def keys(args: argparse.Namespace) -> None:
+    engine = build_engine(get_settings().database_url)
+    with Database(engine).sessions() as session:
+        if args.action == "create":
+            key, token = create_key(session, KeyCreate(name=args.name, scope=args.scope))
+            print(f"created {key.scope} key {key.name!r}; its token, shown only now:\n{token}")
+        elif args.action == "revoke":
+            key = revoke_key(session, args.key)
+            print(f"revoked key {key.name!r} ({key.prefix}...)")
+        else:
+            for key in list_keys(session):
+                state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+                print(f"{key.prefix}...  {key.scope:<5}  {state:<18}  {key.name}")
+        session.commit()
+    engine.dispose()
+
+
 def serve() -> None:
     settings = get_settings()
     uvicorn.run(
@@ -47,11 +66,21 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply every database migration")
     demo = commands.add_parser("load-demo", help="load the seed article's records if empty")
     demo.add_argument("--force", action="store_true", help="load even if data exists")
+    key_commands = commands.add_parser("keys", help="create, list or revoke API keys")
+    key_actions = key_commands.add_subparsers(dest="action", required=True)
+    create = key_actions.add_parser("create", help="create a key and print its token once")
+    create.add_argument("--name", required=True, help="who uses it; it signs their changes")
+    create.add_argument("--scope", required=True, choices=SCOPES)
+    key_actions.add_parser("list", help="list keys (never their tokens)")
+    revoke = key_actions.add_parser("revoke", help="revoke a key by name or prefix")
+    revoke.add_argument("key", help="the key's name or prefix, as `keys list` shows it")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve()
     elif args.command == "migrate":
         migrate()
+    elif args.command == "keys":
+        keys(args)
     else:
         load_demo_data(args.force)
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.actors.router import router as actors_router
@@ -11,7 +11,10 @@ from app.core.database import Database, build_engine
 from app.core.errors import install_error_handlers, problem_media_types
 from app.core.health import router as health_router
 from app.core.middleware import install_middleware
+from app.history.router import router as changes_router
 from app.incidents.router import router as incidents_router
+from app.keys.access import readable
+from app.keys.router import router as keys_router
 from app.negotiations.router import router as negotiations_router
 from app.sources.router import router as sources_router
 from app.statements.router import router as statements_router
@@ -33,6 +36,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description=DESCRIPTION,
         favicon_url=None,
     )
+    app.state.settings = settings
     app.state.database = database or Database(
         build_engine(
             settings.database_url,
@@ -42,15 +46,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     install_error_handlers(app)
     install_middleware(app, settings)
+    app.include_router(health_router)
+    app.include_router(keys_router)
     for router in (
-        health_router,
         sources_router,
         actors_router,
         statements_router,
         incidents_router,
         negotiations_router,
+        changes_router,
     ):
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(readable)])
     _document_problems(app)
     return app
 

@@ -2,7 +2,10 @@
 
 from app.actors.models import Actor, ActorAlias, Affiliation
 from app.core.database import Base
+from app.core.idempotency import IdempotentRequest
+from app.history.models import Change
 from app.incidents.models import Incident, IncidentActor
+from app.keys.models import ApiKey
 from app.negotiations.models import (
     Agreement,
     AgreementActor,
@@ -19,7 +22,10 @@ __all__ = [
     "Affiliation",
     "Agreement",
     "AgreementActor",
+    "ApiKey",
     "Base",
+    "Change",
+    "IdempotentRequest",
     "Incident",
     "IncidentActor",
     "NegotiationProcess",

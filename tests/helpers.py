@@ -1,8 +1,22 @@
 """Small helpers the API tests share."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def api_client(app: FastAPI, token: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app, sending `token` as its API key if given."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as client:
+        yield client
 
 
 async def actor_id(client: httpx.AsyncClient, name: str) -> str:
@@ -45,3 +59,19 @@ def assert_problem(
     if field is not None:
         assert field in [error["field"] for error in body["errors"]], body
     return body
+
+
+async def current_etag(client: httpx.AsyncClient, url: str) -> str:
+    """The record's ETag as a read gives it (`*` if there is no record to read)."""
+    return (await client.get(url)).headers.get("etag", "*")
+
+
+async def update(client: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Response:
+    """PATCH the record as an editor does: at the version just read."""
+    headers = {"If-Match": await current_etag(client, url)}
+    return await client.patch(url, headers=headers, **kwargs)
+
+
+async def remove(client: httpx.AsyncClient, url: str) -> httpx.Response:
+    """DELETE the record as an editor does: at the version just read."""
+    return await client.delete(url, headers={"If-Match": await current_etag(client, url)})

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Query
 from app.actors.schemas import ActorQuery
 from app.actors.service import ActorService
 from app.actors.timeline import TimelinePage, TimelineQuery, timeline
+from app.core.database import SessionDep
 from app.core.errors import problem_responses
-from app.core.routing import SessionDep, crud_router
+from app.core.routing import crud_router
 
 router = APIRouter()
 
@@ -27,8 +28,6 @@ def actor_timeline(
 
 router.include_router(
     crud_router(
-        path="/v1/actors",
-        tag="actors",
         singular="actor",
         service=ActorService,
         query=ActorQuery,

@@ -15,6 +15,7 @@ class ActorService(Service[Actor, ActorCreate]):
     read_schema = ActorRead
     write_options = (selectinload(Actor.terms),)
     label = "actor"
+    resource = "actors"
 
     def apply(self, record: Actor, data: ActorCreate) -> None:
         self.require(

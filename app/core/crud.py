@@ -13,10 +13,19 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.core.database import Base, utcnow
 from app.core.dialect import match
-from app.core.errors import NotFound, Unprocessable, field_error, pydantic_errors
+from app.core.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+    field_error,
+    pydantic_errors,
+)
 from app.core.exports import Columns, csv_text
 from app.core.pagination import ListQuery, SortKey, keyset, ordering, paginate
-from app.core.schemas import ApiModel, PatchModel
+from app.core.schemas import ApiModel, PatchModel, json_time
+from app.history.schemas import Action
+from app.history.service import record_change
 
 M = TypeVar("M", bound=Base)
 C = TypeVar("C", bound=ApiModel)
@@ -38,13 +47,18 @@ class Repository(Generic[M]):
     def live(self) -> Select[tuple[M]]:
         return select(self.model).where(self.model.deleted_at.is_(None))  # type: ignore[attr-defined]
 
-    def get(self, record_id: uuid.UUID, *extra: LoaderOption) -> M | None:
+    def get(
+        self, record_id: uuid.UUID, *extra: LoaderOption, lock: bool = False, live: bool = True
+    ) -> M | None:
+        """The record (deleted ones too unless `live`), locked against other writers if `lock`."""
         statement = (
-            self.live()
-            .where(self.model.id == record_id)  # type: ignore[attr-defined]
+            (self.live() if live else select(self.model))
+            .where(self._id == record_id)
             .options(*self.load_options, *extra)
             .execution_options(populate_existing=True)
         )
+        if lock:
+            statement = statement.with_for_update(of=self.model)
         return self.session.scalars(statement).one_or_none()
 
     def all_of(self, record_ids: list[uuid.UUID]) -> list[M]:
@@ -116,6 +130,8 @@ class Service(ABC, Generic[M, C]):
     update_schema: type[PatchModel]
     read_schema: type[BaseModel]
     label: ClassVar[str] = "record"
+    # The collection's name in URLs and in the change log, e.g. "incidents".
+    resource: ClassVar[str]
     # What `apply` replaces beyond what a read loads (e.g. search terms).
     write_options: ClassVar[Sequence[LoaderOption]] = ()
 
@@ -124,8 +140,10 @@ class Service(ABC, Generic[M, C]):
         self.repository = self.repository_class(session)
         self._kept: set[uuid.UUID] = set()
 
-    def get(self, record_id: uuid.UUID, *extra: LoaderOption) -> M:
-        record = self.repository.get(record_id, *extra)
+    def get(
+        self, record_id: uuid.UUID, *extra: LoaderOption, lock: bool = False, live: bool = True
+    ) -> M:
+        record = self.repository.get(record_id, *extra, lock=lock, live=live)
         if record is None:
             raise NotFound(f"No {self.label} with id {record_id}.")
         return record
@@ -156,11 +174,14 @@ class Service(ABC, Generic[M, C]):
         self.session.add(record)
         self.session.flush()
         self.index(record)
-        return self.get(record.id)  # type: ignore[attr-defined]
+        created = self.get(record.id)  # type: ignore[attr-defined]
+        self._log(created, "create", {}, self.snapshot(created).model_dump(mode="json"))
+        return created
 
-    def update(self, record_id: uuid.UUID, patch: PatchModel) -> M:
-        record = self.get(record_id, *self.write_options)
-        current = self.create_schema.model_validate(record, from_attributes=True)
+    def update(self, record_id: uuid.UUID, patch: PatchModel, expected: int | None = None) -> M:
+        """Apply the patch, if the record is still at the `expected` version (None: any)."""
+        record = self._current(record_id, expected, *self.write_options)
+        current = self.snapshot(record)
         merged = self._merged(current, patch)
         if merged == current:
             return record  # nothing changes: no new version
@@ -170,12 +191,62 @@ class Service(ABC, Generic[M, C]):
         record.updated_at = utcnow()  # type: ignore[attr-defined]
         self.session.flush()
         self.index(record)
-        return self.get(record_id)
+        updated = self.get(record_id)
+        self._log(
+            updated, "update", current.model_dump(mode="json"), merged.model_dump(mode="json")
+        )
+        return updated
 
-    def delete(self, record_id: uuid.UUID) -> None:
-        record = self.get(record_id)
+    def delete(self, record_id: uuid.UUID, expected: int | None = None) -> None:
+        record = self._current(record_id, expected)
         record.deleted_at = utcnow()  # type: ignore[attr-defined]
         self.session.flush()
+        self._log(record, "delete", {"deleted_at": None}, {"deleted_at": _stamp(record)})
+
+    def restore(self, record_id: uuid.UUID, expected: int | None = None) -> M:
+        """Undo a delete."""
+        record = self._current(record_id, expected, live=False)
+        if record.deleted_at is None:  # type: ignore[attr-defined]
+            raise Conflict(f"The {self.label} {record_id} is not deleted.")
+        deleted_at = _stamp(record)
+        record.deleted_at = None  # type: ignore[attr-defined]
+        record.updated_at = utcnow()  # type: ignore[attr-defined]
+        self.session.flush()
+        restored = self.get(record_id)
+        self._log(restored, "restore", {"deleted_at": deleted_at}, {"deleted_at": None})
+        return restored
+
+    def snapshot(self, record: M) -> C:
+        """The record as its writable fields (what a create would send)."""
+        return self.create_schema.model_validate(record, from_attributes=True)
+
+    def _current(
+        self, record_id: uuid.UUID, expected: int | None, *extra: LoaderOption, live: bool = True
+    ) -> M:
+        """The record, locked for this write, if it is still at the `expected` version."""
+        record = self.get(record_id, *extra, lock=True, live=live)
+        version: int = record.version  # type: ignore[attr-defined]
+        if expected is not None and version != expected:
+            raise PreconditionFailed(
+                f"The {self.label} is at version {version}, not {expected}: it changed since "
+                "you read it. Read it again, reapply your change and retry.",
+                headers={"ETag": f'"{version}"'},
+                current_version=version,
+            )
+        return record
+
+    def _log(
+        self, record: M, action: Action, before: dict[str, Any], after: dict[str, Any]
+    ) -> None:
+        record_change(
+            self.session,
+            self.resource,
+            record.id,  # type: ignore[attr-defined]
+            record.version,  # type: ignore[attr-defined]
+            action,
+            before,
+            after,
+        )
 
     @abstractmethod
     def apply(self, record: M, data: C) -> None:
@@ -221,6 +292,11 @@ class Service(ABC, Generic[M, C]):
         ]
         if errors:
             raise Unprocessable.of(errors)
+
+
+def _stamp(record: Base) -> str | None:
+    deleted_at = record.deleted_at  # type: ignore[attr-defined]
+    return None if deleted_at is None else json_time(deleted_at)
 
 
 def set_columns(record: Base, data: ApiModel, *names: str) -> None:

@@ -4,9 +4,9 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import (
     JSON,
     DateTime,
@@ -166,12 +166,17 @@ class Database:
         if isinstance(bind, Connection):
             options["join_transaction_mode"] = "create_savepoint"
         self.sessions = sessionmaker(bind=bind, **options)
+        # Every transaction of these sessions is a writer's (see _begin_sqlite).
+        writer_bind = bind.execution_options(**{WRITES: True}) if isinstance(bind, Engine) else bind
+        self.writer_sessions = sessionmaker(bind=writer_bind, **options)
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; the write path commits it, everything else is rolled back."""
     database: Database = request.app.state.database
-    with database.sessions() as session:
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            session.connection(execution_options={WRITES: True})
+    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    with (database.writer_sessions if writes else database.sessions)() as session:
         yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]

@@ -1,4 +1,5 @@
-"""The one seam where the engines differ: full-text search and date arithmetic.
+"""The one seam where the engines differ: full-text search, date arithmetic, CSV copy and
+the change log's commit order.
 
 Full-text search:
 Each searchable table has a side table `<table>_fts` of (record_id, document): an FTS5 virtual
@@ -30,6 +31,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    select,
     table,
 )
 from sqlalchemy.orm import Session
@@ -143,3 +145,15 @@ def iso_utc(moment: ColumnElement[Any]) -> ColumnElement[str]:
 
 def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+# Any constant will do: it names the lock writers take before logging a change.
+CHANGE_LOG_LOCK = 7_306_121_949
+
+
+def serialize_changes(session: Session) -> None:
+    """Make change-log entries commit in the order they are numbered, so a feed reader who
+    has seen entry N never misses a later-committing N-1. SQLite writers are serial already;
+    PostgreSQL writers queue on a transaction-scoped lock from here to their commit."""
+    if _postgresql(session):
+        session.execute(select(func.pg_advisory_xact_lock(CHANGE_LOG_LOCK)))

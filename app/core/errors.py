@@ -39,6 +39,10 @@ class Problem(BaseModel):
     detail: str = Field(description="What went wrong with this request.")
     instance: str | None = Field(None, description="The path of the request.")
     errors: list[FieldError] | None = Field(None, description="Each refused field, for 422s.")
+    required_scope: str | None = Field(None, description="For 403s: the scope the key lacks.")
+    current_version: int | None = Field(
+        None, description="For 412s: the record's version now, to read it again and retry."
+    )
 
 
 class ProblemResponse(JSONResponse):
@@ -49,10 +53,28 @@ class AppError(Exception):
     status = 500
     title = "Internal Server Error"
 
-    def __init__(self, detail: str, errors: Sequence[FieldError] = ()) -> None:
+    def __init__(
+        self,
+        detail: str,
+        errors: Sequence[FieldError] = (),
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = list(errors)
+        self.headers = headers or {}
+        self.extra = extra  # members the problem document adds for this kind of error
+
+
+class Unauthorized(AppError):
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(AppError):
+    status = 403
+    title = "Forbidden"
 
 
 class NotFound(AppError):
@@ -63,6 +85,16 @@ class NotFound(AppError):
 class Conflict(AppError):
     status = 409
     title = "Conflict"
+
+
+class PreconditionFailed(AppError):
+    status = 412
+    title = "Precondition Failed"
+
+
+class PreconditionRequired(AppError):
+    status = 428
+    title = "Precondition Required"
 
 
 class Unprocessable(AppError):
@@ -103,7 +135,11 @@ def problem(
 
 async def _app_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, AppError)
-    return problem(request, exc.status, exc.title, exc.detail, errors=exc.errors or None)
+    response = problem(
+        request, exc.status, exc.title, exc.detail, errors=exc.errors or None, **exc.extra
+    )
+    response.headers.update(exc.headers)
+    return response
 
 
 def pydantic_errors(errors: Sequence[Any], prefix: tuple[str, ...] = ()) -> list[FieldError]:

@@ -3,8 +3,8 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.core.database import SessionDep
 from app.core.errors import ServiceUnavailable, problem_responses
-from app.core.routing import SessionDep
 
 router = APIRouter(tags=["health"])
 

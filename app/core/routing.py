@@ -1,18 +1,20 @@
-"""Builds the five routes of a resource (list, create, read, update, delete) around its service.
+"""Builds the routes of a resource around its service: list, create, read, update, delete,
+restore and history.
 
-Routers stay thin: parse, call the service, commit once, shape the response.
+Routers stay thin: parse, check the caller, call the service, commit once, shape the response.
+Writes need a `write` key; updates and deletes need `If-Match`; creates honour
+`Idempotency-Key`.
 """
 
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
 from app.core.crud import Service
-from app.core.database import get_session
-from app.core.errors import problem_responses
+from app.core.database import SessionDep
+from app.core.errors import NotFound, Unprocessable, problem_responses
 from app.core.exports import (
     MEDIA_TYPES,
     csv_columns,
@@ -22,22 +24,24 @@ from app.core.exports import (
     requested_format,
     selected_fields,
 )
+from app.core.idempotency import idempotent
 from app.core.pagination import ListQuery, Page
+from app.history.schemas import ChangesPage, HistoryQuery
+from app.history.service import changes_page
+from app.keys.access import Writer
 
-SessionDep = Annotated[Session, Depends(get_session)]
 ServiceClass = type[Service[Any, Any]]
 
 
 def crud_router(
     *,
-    path: str,
-    tag: str,
     singular: str,
     service: ServiceClass,
     query: type[ListQuery],
     formats: tuple[str, ...] = ("json", "csv", "ndjson"),
 ) -> APIRouter:
-    router = APIRouter(prefix=path, tags=[tag], responses=problem_responses(422, 500, 503))
+    tag = service.resource
+    router = APIRouter(prefix=f"/v1/{tag}", tags=[tag], responses=problem_responses(422, 500, 503))
     _list_route(router, tag, service, query, formats)
     _item_routes(router, singular, service)
     return router
@@ -82,25 +86,58 @@ def _list_route(
         return JSONResponse({"data": data, "next_cursor": next_cursor}, headers=headers)  # type: ignore[return-value]
 
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        description="Any unique string (a UUID, say): a retry with the same key and body "
+        "returns the first response instead of writing again. Kept 24 hours.",
+    ),
+]
+IfMatch = Annotated[
+    str,
+    Header(
+        max_length=200,
+        description="The ETag you read (or `*`): the change applies only if the record is "
+        "still at that version, else 412.",
+    ),
+]
+WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
+
+
 def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> None:
     read, create, update = service.read_schema, service.create_schema, service.update_schema
     noun = singular.replace("_", " ")
+
+    def written(request: Request, record: Any, status_code: int = 200) -> JSONResponse:
+        body = read.model_validate(record).model_dump(mode="json")
+        return JSONResponse(body, status_code=status_code, headers={"ETag": etag(record.version)})
 
     @router.post(
         "",
         status_code=status.HTTP_201_CREATED,
         operation_id=f"create_{singular}",
         summary=f"Create a {noun}",
-        responses=problem_responses(400, 409, 413),
+        responses=problem_responses(*WRITE_PROBLEMS),
     )
     def create_record(
-        body: create, request: Request, response: Response, session: SessionDep
+        body: create,  # type: ignore[valid-type]
+        request: Request,
+        session: SessionDep,
+        who: Writer,
+        idempotency_key: IdempotencyKey = None,
     ) -> read:  # type: ignore[valid-type]
-        record = service(session).create(body)
-        session.commit()
-        response.headers["Location"] = str(request.url_for(f"read_{singular}", record_id=record.id))
-        response.headers["ETag"] = etag(record.version)
-        return read.model_validate(record)
+        def write() -> Response:
+            record = service(session).create(body)
+            response = written(request, record, status.HTTP_201_CREATED)
+            response.headers["Location"] = str(
+                request.url_for(f"read_{singular}", record_id=record.id)
+            )
+            return response
+
+        payload = body.model_dump_json()  # type: ignore[attr-defined]
+        return idempotent(request, session, who.key_id, idempotency_key, payload, write)  # type: ignore[return-value]
 
     @router.get(
         "/{record_id}",
@@ -123,32 +160,88 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         "/{record_id}",
         operation_id=f"update_{singular}",
         summary=f"Update part of a {noun}",
-        responses=problem_responses(400, 404, 409, 413),
+        responses=problem_responses(*WRITE_PROBLEMS),
     )
     def update_record(
-        record_id: uuid.UUID, body: update, response: Response, session: SessionDep
+        record_id: uuid.UUID,
+        body: update,  # type: ignore[valid-type]
+        request: Request,
+        session: SessionDep,
+        _: Writer,
+        if_match: IfMatch,
     ) -> read:  # type: ignore[valid-type]
-        record = service(session).update(record_id, body)
+        record = service(session).update(record_id, body, expected_version(if_match))
         session.commit()
-        response.headers["ETag"] = etag(record.version)
-        return read.model_validate(record)
+        return written(request, record)  # type: ignore[return-value]
 
     @router.delete(
         "/{record_id}",
         status_code=status.HTTP_204_NO_CONTENT,
         operation_id=f"delete_{singular}",
         summary=f"Delete a {noun}",
-        responses=problem_responses(404, 409),
+        responses=problem_responses(*WRITE_PROBLEMS),
     )
-    def delete_record(record_id: uuid.UUID, session: SessionDep) -> Response:
-        service(session).delete(record_id)
+    def delete_record(
+        record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch
+    ) -> Response:
+        service(session).delete(record_id, expected_version(if_match))
         session.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @router.post(
+        "/{record_id}/restore",
+        operation_id=f"restore_{singular}",
+        summary=f"Restore a deleted {noun}",
+        responses=problem_responses(*WRITE_PROBLEMS),
+    )
+    def restore_record(
+        record_id: uuid.UUID,
+        request: Request,
+        session: SessionDep,
+        who: Writer,
+        idempotency_key: IdempotencyKey = None,
+        if_match: Annotated[str | None, Header(max_length=200)] = None,
+    ) -> read:  # type: ignore[valid-type]
+        """Undo a delete: the record is live again, at a new version."""
+
+        def write() -> Response:
+            expected = None if if_match is None else expected_version(if_match)
+            return written(request, service(session).restore(record_id, expected))
+
+        return idempotent(request, session, who.key_id, idempotency_key, "", write)  # type: ignore[return-value]
+
+    @router.get(
+        "/{record_id}/history",
+        operation_id=f"{singular}_history",
+        summary=f"History of a {noun}",
+        responses=problem_responses(404),
+    )
+    def record_history(
+        record_id: uuid.UUID, params: Annotated[HistoryQuery, Query()], session: SessionDep
+    ) -> ChangesPage:
+        """Every change to the record, oldest first: who, when, each field before and after."""
+        changes = changes_page(session, params, record=(service.resource, record_id))
+        if not changes.data and params.since is None:
+            raise NotFound(f"No {service.label} with id {record_id}.")
+        return changes
 
 
 def etag(version: int) -> str:
     """A record's entity tag: its version, which every change increments."""
     return f'"{version}"'
+
+
+def expected_version(if_match: str) -> int | None:
+    """The version an If-Match header asks for (None for `*`: any version)."""
+    tags = _entity_tags(if_match)
+    if "*" in tags:
+        return None
+    versions = [tag.strip('"') for tag in tags]
+    if len(versions) != 1 or not versions[0].isdigit():
+        raise Unprocessable.at(
+            ("header", "If-Match"), 'must be one ETag as read, e.g. "3", or *', "etag"
+        )
+    return int(versions[0])
 
 
 def _entity_tags(header: str | None) -> set[str]:

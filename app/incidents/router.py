@@ -2,7 +2,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.core.routing import SessionDep, crud_router
+from app.core.database import SessionDep
+from app.core.routing import crud_router
 from app.core.stats import STATS_RESPONSES, Stats, stats_response
 from app.incidents.schemas import IncidentQuery, IncidentStatsQuery
 from app.incidents.service import IncidentService
@@ -10,8 +11,6 @@ from app.incidents.service import IncidentService
 router = APIRouter()
 router.include_router(
     crud_router(
-        path="/v1/incidents",
-        tag="incidents",
         singular="incident",
         service=IncidentService,
         query=IncidentQuery,

@@ -31,6 +31,7 @@ class IncidentService(Service[Incident, IncidentCreate]):
     read_schema = IncidentRead
     write_options = (selectinload(Incident.terms),)
     label = "incident"
+    resource = "incidents"
 
     def apply(self, record: Incident, data: IncidentCreate) -> None:
         self.require(Agreement, {("violated_agreement_id",): data.violated_agreement_id})

@@ -10,8 +10,6 @@ from app.negotiations.service import AgreementService, ProcessService, SessionSe
 router = APIRouter()
 router.include_router(
     crud_router(
-        path="/v1/negotiation-processes",
-        tag="negotiation-processes",
         singular="negotiation_process",
         service=ProcessService,
         query=ListQuery,
@@ -19,8 +17,6 @@ router.include_router(
 )
 router.include_router(
     crud_router(
-        path="/v1/negotiation-sessions",
-        tag="negotiation-sessions",
         singular="negotiation_session",
         service=SessionService,
         query=SessionQuery,
@@ -28,8 +24,6 @@ router.include_router(
 )
 router.include_router(
     crud_router(
-        path="/v1/agreements",
-        tag="agreements",
         singular="agreement",
         service=AgreementService,
         query=ListQuery,

@@ -28,6 +28,7 @@ class ProcessService(Service[NegotiationProcess, ProcessCreate]):
     update_schema = ProcessUpdate
     read_schema = ProcessRead
     label = "negotiation process"
+    resource = "negotiation-processes"
 
     def apply(self, record: NegotiationProcess, data: ProcessCreate) -> None:
         set_columns(record, data, "name", "description")
@@ -39,6 +40,7 @@ class SessionService(Service[NegotiationSession, SessionCreate]):
     update_schema = SessionUpdate
     read_schema = SessionRead
     label = "negotiation session"
+    resource = "negotiation-sessions"
 
     def apply(self, record: NegotiationSession, data: SessionCreate) -> None:
         self.require(NegotiationProcess, {("process_id",): data.process_id})
@@ -64,6 +66,7 @@ class AgreementService(Service[Agreement, AgreementCreate]):
     update_schema = AgreementUpdate
     read_schema = AgreementRead
     label = "agreement"
+    resource = "agreements"
 
     def apply(self, record: Agreement, data: AgreementCreate) -> None:
         self.require(NegotiationSession, {("session_id",): data.session_id})

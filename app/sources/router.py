@@ -3,8 +3,6 @@ from app.core.routing import crud_router
 from app.sources.service import SourceService
 
 router = crud_router(
-    path="/v1/sources",
-    tag="sources",
     singular="source",
     service=SourceService,
     query=ListQuery,

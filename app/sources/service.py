@@ -10,6 +10,7 @@ class SourceService(Service[Source, SourceCreate]):
     update_schema = SourceUpdate
     read_schema = SourceRead
     label = "source"
+    resource = "sources"
 
     def apply(self, record: Source, data: SourceCreate) -> None:
         set_columns(record, data, *SourceCreate.model_fields)

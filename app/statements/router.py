@@ -2,8 +2,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.core.database import SessionDep
 from app.core.errors import problem_responses
-from app.core.routing import SessionDep, crud_router
+from app.core.routing import crud_router
 from app.core.stats import STATS_RESPONSES, Stats, stats_response
 from app.statements.codes import STATEMENT_TYPES
 from app.statements.schemas import (
@@ -29,8 +30,6 @@ def list_statement_types() -> list[StatementTypeRead]:
 
 router.include_router(
     crud_router(
-        path="/v1/statements",
-        tag="statements",
         singular="statement",
         service=StatementService,
         query=StatementQuery,

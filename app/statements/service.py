@@ -27,6 +27,7 @@ class StatementService(Service[Statement, StatementCreate]):
     update_schema = StatementUpdate
     read_schema = StatementRead
     label = "statement"
+    resource = "statements"
 
     def apply(self, record: Statement, data: StatementCreate) -> None:
         self.require(NegotiationSession, {("session_id",): data.session_id})

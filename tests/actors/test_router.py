@@ -1,6 +1,6 @@
 import pytest
 
-from tests.helpers import actor_id, all_pages, assert_problem
+from tests.helpers import actor_id, all_pages, assert_problem, remove, update
 
 pytestmark = pytest.mark.anyio
 
@@ -51,8 +51,8 @@ async def test_new_alias_is_searchable_at_once(client):
     hezbollah = await actor_id(client, "Hezbollah")
     current = (await client.get(f"/v1/actors/{hezbollah}")).json()["aliases"]
 
-    await client.patch(
-        f"/v1/actors/{hezbollah}", json={"aliases": [*current, {"name": "Party of God"}]}
+    await update(
+        client, f"/v1/actors/{hezbollah}", json={"aliases": [*current, {"name": "Party of God"}]}
     )
 
     assert await actor_id(client, "party of god") == hezbollah
@@ -62,7 +62,7 @@ async def test_deleted_actor_is_no_longer_found(client):
     created = (
         await client.post("/v1/actors", json={"name": "Liwa al-Haq", "kind": "armed_group"})
     ).json()
-    await client.delete(f"/v1/actors/{created['id']}")
+    await remove(client, f"/v1/actors/{created['id']}")
     assert (await client.get("/v1/actors", params={"q": "Liwa al-Haq"})).json()["data"] == []
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.actors.service import ActorService
-from tests.helpers import actor_id, assert_problem
+from tests.helpers import actor_id, assert_problem, remove, update
 
 pytestmark = pytest.mark.anyio
 
@@ -53,7 +53,8 @@ async def test_patching_a_nested_object_keeps_its_other_fields(client):
     created = (await client.post("/v1/incidents", json=body)).json()
 
     patched = (
-        await client.patch(
+        await update(
+            client,
             f"/v1/incidents/{created['id']}",
             json={"place": {"name": "Ain al-Fijeh"}, "killed": {"high": 9}},
         )
@@ -73,10 +74,10 @@ async def test_a_record_stays_editable_after_an_actor_it_names_is_deleted(client
         "actors": [{"actor_id": actor["id"], "role": "side"}],
     }
     incident = (await client.post("/v1/incidents", json=body)).json()
-    await client.delete(f"/v1/actors/{actor['id']}")
+    await remove(client, f"/v1/actors/{actor['id']}")
 
-    response = await client.patch(
-        f"/v1/incidents/{incident['id']}", json={"description": "typo fixed"}
+    response = await update(
+        client, f"/v1/incidents/{incident['id']}", json={"description": "typo fixed"}
     )
 
     assert response.status_code == 200
@@ -86,7 +87,7 @@ async def test_a_record_stays_editable_after_an_actor_it_names_is_deleted(client
 async def test_an_empty_patch_changes_nothing(client):
     actor = await actor_id(client, "Hezbollah")
     before = (await client.get(f"/v1/actors/{actor}")).json()
-    after = (await client.patch(f"/v1/actors/{actor}", json={})).json()
+    after = (await update(client, f"/v1/actors/{actor}", json={})).json()
     assert after == before
 
 
@@ -113,9 +114,9 @@ async def test_an_edit_that_lost_a_race_is_a_409_problem(client, monkeypatch):
     """When another request changed the record between read and write (StaleDataError)."""
     actor = await actor_id(client, "Hezbollah")
 
-    def lost_the_race(self, record_id, patch):
+    def lost_the_race(self, record_id, patch, expected=None):
         raise StaleDataError("UPDATE statement on table 'actors' expected to update 1 row(s)")
 
     monkeypatch.setattr(ActorService, "update", lost_the_race)
-    response = await client.patch(f"/v1/actors/{actor}", json={"country": "Lebanon"})
+    response = await update(client, f"/v1/actors/{actor}", json={"country": "Lebanon"})
     assert "changed by another request" in assert_problem(response, 409)["detail"]

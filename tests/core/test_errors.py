@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import actor_id, all_pages, assert_problem, source_id
+from tests.helpers import actor_id, all_pages, assert_problem, remove, source_id, update
 
 pytestmark = pytest.mark.anyio
 
@@ -109,8 +109,8 @@ async def test_patch_is_validated_against_the_whole_record(client):
         "/v1/incidents",
         json={"type": "offensive", "start_date": "2017-01-20", "end_date": "2017-01-22"},
     )
-    response = await client.patch(
-        f"/v1/incidents/{created.json()['id']}", json={"start_date": "2017-02-01"}
+    response = await update(
+        client, f"/v1/incidents/{created.json()['id']}", json={"start_date": "2017-02-01"}
     )
     assert_problem(response, 422, "end_date")
 
@@ -175,7 +175,7 @@ async def test_reference_to_a_missing_record(client, collection, body, field):
 
 async def test_reference_to_a_deleted_record(client):
     created = await client.post("/v1/actors", json={"name": "Short-lived", "kind": "other"})
-    await client.delete(f"/v1/actors/{created.json()['id']}")
+    await remove(client, f"/v1/actors/{created.json()['id']}")
     body = {"speaker_id": created.json()["id"], "date": "2017-01-23", "summary": "s"}
     assert_problem(await client.post("/v1/statements", json=body), 422, "speaker_id")
 
@@ -185,7 +185,8 @@ async def test_rejected_patch_leaves_the_record_unchanged(client):
         await client.post("/v1/actors", json={"name": "Jaysh al-Nasr", "kind": "armed_group"})
     ).json()
 
-    response = await client.patch(
+    response = await update(
+        client,
         f"/v1/actors/{created['id']}",
         json={
             "aliases": [{"name": "JaN"}],

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import all_pages, assert_problem
+from tests.helpers import all_pages, assert_problem, update
 
 pytestmark = pytest.mark.anyio
 
@@ -94,7 +94,7 @@ async def test_q_searches_the_seed_article(client):
 async def test_edits_are_searchable_at_once(client):
     body = {"speaker_label": "x", "date": "2020-01-01", "quote": "first words"}
     created = (await client.post("/v1/statements", json=body)).json()
-    await client.patch(f"/v1/statements/{created['id']}", json={"quote": "second thoughts"})
+    await update(client, f"/v1/statements/{created['id']}", json={"quote": "second thoughts"})
     assert await all_pages(client, "/v1/statements", q="first words") == []
     assert [r["id"] for r in await all_pages(client, "/v1/statements", q="second")] == [
         created["id"]

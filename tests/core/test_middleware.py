@@ -1,11 +1,10 @@
 """CORS for configured frontends, security headers everywhere, bounded request bodies."""
 
-import httpx
 import pytest
 
 from app.core.config import Settings
 from app.main import create_app
-from tests.helpers import assert_problem
+from tests.helpers import api_client, assert_problem
 
 pytestmark = pytest.mark.anyio
 
@@ -13,12 +12,9 @@ FRONTEND = "https://map.example.org"
 
 
 @pytest.fixture
-async def configured(database):
+async def configured(database, tokens):
     settings = Settings(cors_origins=[FRONTEND], max_body_bytes=2_000)
-    app = create_app(settings, database=database)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
-    ) as client:
+    async with api_client(create_app(settings, database=database), tokens["write"]) as client:
         yield client
 
 

@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers import actor_id, all_pages, assert_problem, source_id
+from tests.helpers import actor_id, all_pages, assert_problem, remove, source_id, update
 
 pytestmark = pytest.mark.anyio
 
@@ -104,7 +104,7 @@ async def test_patch_changes_only_the_fields_sent_and_bumps_the_version(client, 
     body, patch = (await new_bodies(client))[collection]
     created = (await client.post(f"/v1/{collection}", json=body)).json()
 
-    response = await client.patch(f"/v1/{collection}/{created['id']}", json=patch)
+    response = await update(client, f"/v1/{collection}/{created['id']}", json=patch)
 
     assert response.status_code == 200, response.text
     updated = response.json()
@@ -120,13 +120,13 @@ async def test_delete_is_soft_then_404_and_gone_from_lists(client, collection):
     body, patch = (await new_bodies(client))[collection]
     created = (await client.post(f"/v1/{collection}", json=body)).json()
 
-    response = await client.delete(f"/v1/{collection}/{created['id']}")
+    response = await remove(client, f"/v1/{collection}/{created['id']}")
 
     assert response.status_code == 204
     assert response.content == b""
     assert_problem(await client.get(f"/v1/{collection}/{created['id']}"), 404)
-    assert_problem(await client.patch(f"/v1/{collection}/{created['id']}", json=patch), 404)
-    assert_problem(await client.delete(f"/v1/{collection}/{created['id']}"), 404)
+    assert_problem(await update(client, f"/v1/{collection}/{created['id']}", json=patch), 404)
+    assert_problem(await remove(client, f"/v1/{collection}/{created['id']}"), 404)
     assert created["id"] not in [row["id"] for row in await all_pages(client, f"/v1/{collection}")]
 
 
@@ -156,8 +156,8 @@ async def test_patch_may_not_null_a_required_field(client, collection):
         "agreements": "title",
     }
 
-    response = await client.patch(
-        f"/v1/{collection}/{created['id']}", json={required[collection]: None}
+    response = await update(
+        client, f"/v1/{collection}/{created['id']}", json={required[collection]: None}
     )
 
     assert_problem(response, 422, required[collection])
@@ -172,7 +172,7 @@ async def test_reads_carry_the_version_as_etag_and_answer_304_when_unchanged(cli
 
     read = await client.get(url)
     unchanged = await client.get(url, headers={"If-None-Match": read.headers["etag"]})
-    patched = await client.patch(url, json=patch)
+    patched = await update(client, url, json=patch)
     changed = await client.get(url, headers={"If-None-Match": read.headers["etag"]})
 
     assert created.headers["etag"] == read.headers["etag"] == '"1"'

@@ -1,0 +1,153 @@
+"""`Idempotency-Key` on POST: a retried request gets the first one's response instead of
+writing twice (as Stripe's API does).
+
+The key is claimed in its own committed transaction before the write starts, so a concurrent
+repeat sees the claim (409) instead of writing too; the response is stored in the write's own
+transaction, so it exists exactly when the write does. Keys belong to the API key that sent
+them and are kept for a day.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import Request, Response
+from sqlalchemy import ForeignKey, Integer, String, Text, delete
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.core.database import Base, JSONDocument, utcnow
+from app.core.errors import Conflict, Unprocessable
+
+logger = logging.getLogger(__name__)
+
+KEPT_FOR = timedelta(hours=24)
+# A claim never completed this long after it was made belonged to a request that died.
+ABANDONED_AFTER = timedelta(minutes=2)
+REPLAYED_HEADERS = ("Location", "ETag")
+
+
+class IdempotentRequest(Base):
+    __tablename__ = "idempotent_requests"
+
+    api_key_id: Mapped[int] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Null while the first request runs.
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+
+
+@dataclass
+class Claim:
+    """A request's hold on its idempotency key."""
+
+    session: Session
+    api_key_id: int
+    key: str
+
+    def complete(self, response: Response) -> None:
+        """Store the response beside the write, in its transaction (the caller commits)."""
+        claimed = self.session.get(IdempotentRequest, (self.api_key_id, self.key))
+        assert claimed is not None
+        claimed.status_code = response.status_code
+        claimed.body = bytes(response.body).decode()
+        claimed.headers = {
+            name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
+        }
+
+    def release(self) -> None:
+        """Give the key up after a failed write, so a retry may run. If the database is what
+        failed, the claim stays until it counts as abandoned."""
+        self.session.rollback()
+        try:
+            self.session.execute(_claim_of(self.api_key_id, self.key))
+            self.session.commit()
+        except SQLAlchemyError:
+            logger.warning("idempotency key %r left claimed until abandoned", self.key)
+
+
+def idempotent(
+    request: Request,
+    session: Session,
+    api_key_id: int | None,
+    key: str | None,
+    payload: str,
+    write: Callable[[], Response],
+) -> Response:
+    """The response of `write`, run once per idempotency key, then replayed."""
+    if key is None or api_key_id is None:
+        response = write()
+        session.commit()
+        return response
+    fingerprint = _fingerprint(request, payload)
+    replay = _claim(session, api_key_id, key, fingerprint)
+    if replay is not None:
+        return replay
+    claim = Claim(session, api_key_id, key)
+    try:
+        response = write()
+        claim.complete(response)
+        session.commit()
+    except BaseException:
+        claim.release()
+        raise
+    return response
+
+
+def _claim(session: Session, api_key_id: int, key: str, fingerprint: str) -> Response | None:
+    """Claim the key for this request and commit; or the stored response to replay."""
+    now = utcnow()
+    session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < now - KEPT_FOR))
+    session.add(
+        IdempotentRequest(api_key_id=api_key_id, key=key, fingerprint=fingerprint, created_at=now)
+    )
+    try:
+        session.commit()
+        return None
+    except IntegrityError:
+        session.rollback()
+    earlier = session.get(IdempotentRequest, (api_key_id, key), populate_existing=True)
+    if earlier is None:  # released in the meantime: this request may go ahead
+        return _claim(session, api_key_id, key, fingerprint)
+    if earlier.fingerprint != fingerprint:
+        raise Unprocessable.at(
+            ("header", "Idempotency-Key"),
+            "was already used for a different request; use a new key for a new request",
+            "idempotency_key_reused",
+        )
+    if earlier.status_code is None:
+        if now - earlier.created_at < ABANDONED_AFTER:
+            raise Conflict("A request with this Idempotency-Key is still running; retry later.")
+        session.execute(_claim_of(api_key_id, key))
+        session.commit()
+        return _claim(session, api_key_id, key, fingerprint)
+    return _replayed(earlier)
+
+
+def _replayed(earlier: IdempotentRequest) -> Response:
+    headers = {**(earlier.headers or {}), "Idempotent-Replayed": "true"}
+    return Response(
+        earlier.body,
+        status_code=earlier.status_code or 200,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+def _claim_of(api_key_id: int, key: str) -> Any:
+    return delete(IdempotentRequest).where(
+        IdempotentRequest.api_key_id == api_key_id, IdempotentRequest.key == key
+    )
+
+
+def _fingerprint(request: Request, payload: str) -> str:
+    signed = f"{request.method} {request.url.path}\n{payload}"
+    return hashlib.sha256(signed.encode()).hexdigest()

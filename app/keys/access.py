@@ -1,0 +1,88 @@
+"""Who is calling, and whether their key allows what they ask.
+
+Reads are public unless REQUIRE_READ_KEY is set; writes need a `write` key; keys need `admin`.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.core.database import SessionDep
+from app.core.errors import Forbidden, Unauthorized
+from app.keys.schemas import SCOPES, Scope
+from app.keys.service import live_key
+
+REALM = 'Bearer realm="syria-record-api"'
+bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer syr_...`")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The key a request came with (`name` None when anonymous)."""
+
+    key_id: int | None = None
+    name: str | None = None
+    scope: Scope | None = None
+
+    def allows(self, scope: Scope) -> bool:
+        return self.scope is not None and SCOPES.index(self.scope) >= SCOPES.index(scope)
+
+
+ANONYMOUS = Caller()
+
+
+def caller(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    """The request's caller; a key that is unknown or revoked is refused outright."""
+    if credentials is None:
+        return ANONYMOUS
+    key = live_key(session, credentials.credentials)
+    if key is None:
+        raise Unauthorized(
+            "The API key is unknown or has been revoked.",
+            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+        )
+    found = Caller(key_id=key.id, name=key.name, scope=key.scope)  # type: ignore[arg-type]
+    session.info["caller"] = found
+    return found
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def admit(who: Caller, scope: Scope) -> Caller:
+    """The caller, if their key has `scope` (or a wider one); else 401 or 403."""
+    if who.scope is None:
+        raise Unauthorized(
+            f"This request needs an API key with the `{scope}` scope: "
+            "send it as `Authorization: Bearer <key>`.",
+            headers={"WWW-Authenticate": REALM},
+        )
+    if not who.allows(scope):
+        raise Forbidden(
+            f"This request needs the `{scope}` scope; the key {who.name!r} has only `{who.scope}`.",
+            required_scope=scope,
+        )
+    return who
+
+
+def readable(request: Request, who: CallerDep) -> Caller:
+    """Admit a read: anyone, unless the service is configured to require a read key."""
+    return admit(who, "read") if request.app.state.settings.require_read_key else who
+
+
+def writer(who: CallerDep) -> Caller:
+    return admit(who, "write")
+
+
+def administrator(who: CallerDep) -> Caller:
+    return admit(who, "admin")
+
+
+Reader = Annotated[Caller, Depends(readable)]
+Writer = Annotated[Caller, Depends(writer)]
+Administrator = Annotated[Caller, Depends(administrator)]

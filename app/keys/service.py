@@ -1,0 +1,60 @@
+"""Creating, listing, revoking and recognising API keys."""
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.database import utcnow
+from app.core.errors import Conflict, NotFound
+from app.keys.models import ApiKey
+from app.keys.schemas import KeyCreate
+
+TOKEN_PREFIX = "syr_"
+SHOWN_CHARACTERS = 12
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_key(session: Session, data: KeyCreate) -> tuple[ApiKey, str]:
+    """A new key and its token, which exists nowhere else once returned."""
+    if session.scalar(select(ApiKey.id).where(ApiKey.name == data.name)) is not None:
+        raise Conflict(f"A key named {data.name!r} already exists.")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(
+        name=data.name,
+        scope=data.scope,
+        prefix=token[:SHOWN_CHARACTERS],
+        token_hash=token_hash(token),
+        created_at=utcnow(),
+    )
+    session.add(key)
+    session.flush()
+    return key, token
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
+
+
+def revoke_key(session: Session, name_or_prefix: str) -> ApiKey:
+    """Revoke the key with this name or prefix; it stops working at once."""
+    key = session.scalar(
+        select(ApiKey).where((ApiKey.name == name_or_prefix) | (ApiKey.prefix == name_or_prefix))
+    )
+    if key is None:
+        raise NotFound(f"No key named or starting {name_or_prefix!r}.")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+    return key
+
+
+def live_key(session: Session, token: str) -> ApiKey | None:
+    """The unrevoked key this token belongs to, if any."""
+    return session.scalar(
+        select(ApiKey).where(ApiKey.token_hash == token_hash(token), ApiKey.revoked_at.is_(None))
+    )
