@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -201,6 +202,13 @@ async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
     return await _unexpected_error(request, exc)
 
 
+async def _pool_exhausted(request: Request, exc: Exception) -> ProblemResponse:
+    logger.warning("no database connection free: %s", exc)
+    response = problem(request, 503, "Service Unavailable", "The service is busy; retry shortly.")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
     logger.exception("unexpected error", exc_info=exc)
     return problem(request, 500, "Internal Server Error", "An unexpected error occurred.")
@@ -221,6 +229,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(StaleDataError, _stale_record)
     app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

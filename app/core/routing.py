@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from app.core.crud import Service
 from app.core.database import SessionDep
-from app.core.errors import NotFound, Unprocessable, problem_responses
+from app.core.errors import NotFound, PreconditionRequired, Unprocessable, problem_responses
 from app.core.exports import (
     MEDIA_TYPES,
     csv_columns,
@@ -96,11 +96,11 @@ IdempotencyKey = Annotated[
     ),
 ]
 IfMatch = Annotated[
-    str,
+    str | None,
     Header(
         max_length=200,
-        description="The ETag you read (or `*`): the change applies only if the record is "
-        "still at that version, else 412.",
+        description="Required: the ETag you read (or `*`). The change applies only if the "
+        "record is still at that version, else 412; without it, 428.",
     ),
 ]
 WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
@@ -168,7 +168,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         request: Request,
         session: SessionDep,
         _: Writer,
-        if_match: IfMatch,
+        if_match: IfMatch = None,
     ) -> read:  # type: ignore[valid-type]
         record = service(session).update(record_id, body, expected_version(if_match))
         session.commit()
@@ -182,7 +182,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         responses=problem_responses(*WRITE_PROBLEMS),
     )
     def delete_record(
-        record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch
+        record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None
     ) -> Response:
         service(session).delete(record_id, expected_version(if_match))
         session.commit()
@@ -202,10 +202,10 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         idempotency_key: IdempotencyKey = None,
         if_match: Annotated[str | None, Header(max_length=200)] = None,
     ) -> read:  # type: ignore[valid-type]
-        """Undo a delete: the record is live again, at a new version."""
+        """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
 
         def write() -> Response:
-            expected = None if if_match is None else expected_version(if_match)
+            expected = expected_version(if_match or "*")
             return written(request, service(session).restore(record_id, expected))
 
         return idempotent(request, session, who.key_id, idempotency_key, "", write)  # type: ignore[return-value]
@@ -231,8 +231,13 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(if_match: str) -> int | None:
+def expected_version(if_match: str | None) -> int | None:
     """The version an If-Match header asks for (None for `*`: any version)."""
+    if if_match is None:
+        raise PreconditionRequired(
+            "Send the ETag you read as If-Match, so that a change made since is not "
+            'overwritten (If-Match: "3"; or If-Match: * to overwrite whatever is there).'
+        )
     tags = _entity_tags(if_match)
     if "*" in tags:
         return None

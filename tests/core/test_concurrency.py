@@ -1,0 +1,189 @@
+"""Concurrent editors and retried requests, against a database that really commits (not the
+rolled-back transaction other tests share): no update is lost, no retry writes twice."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from app.core.config import Settings
+from app.core.database import Database, build_engine
+from app.core.migrations import upgrade
+from app.incidents.service import IncidentService
+from app.keys.schemas import KeyCreate
+from app.keys.service import create_key
+from app.main import create_app
+from tests.databases import fresh_database_url
+from tests.helpers import all_pages, api_client, assert_problem
+
+pytestmark = pytest.mark.anyio
+
+EDITORS = 8
+EDITS_EACH = 3
+INCIDENT = {
+    "type": "airstrike",
+    "start_date": "2017-01-24",
+    "end_date": "2017-01-24",
+    "place": {"name": "Wadi Barada"},
+    "description": "Strikes on the valley.",
+}
+
+
+@pytest.fixture(scope="module")
+def committed() -> Iterator[tuple[Database, dict[str, str]]]:
+    """A fresh migrated database, with two write keys (their tokens by name)."""
+    with fresh_database_url() as url:
+        engine = build_engine(url)
+        upgrade(engine)
+        database = Database(engine)
+        with database.sessions() as session:
+            tokens = {
+                name: create_key(session, KeyCreate(name=name, scope="write"))[1]
+                for name in ("desk one", "desk two")
+            }
+            session.commit()
+        yield database, tokens
+        engine.dispose()
+
+
+@pytest.fixture
+async def desk(committed) -> AsyncIterator[httpx.AsyncClient]:
+    database, tokens = committed
+    async with api_client(create_app(Settings(), database=database), tokens["desk one"]) as client:
+        yield client
+
+
+async def new_incident(client: httpx.AsyncClient, description: str) -> str:
+    created = await client.post("/v1/incidents", json={**INCIDENT, "description": description})
+    assert created.status_code == 201, created.text
+    return created.headers["location"].removeprefix("http://test")
+
+
+async def edit(client: httpx.AsyncClient, url: str, tag: str, send_if_match: bool) -> list[int]:
+    """Append `tag` to the description by read-modify-write, retrying when beaten to it."""
+    statuses = []
+    for _ in range(50):
+        read = await client.get(url)
+        headers = {"If-Match": read.headers["etag"]} if send_if_match else {}
+        body = {"description": f"{read.json()['description']} {tag}"}
+        response = await client.patch(url, json=body, headers=headers)
+        statuses.append(response.status_code)
+        if response.status_code != 412:
+            return statuses
+    raise AssertionError(f"{tag} never got its edit in")
+
+
+@pytest.mark.parametrize("send_if_match", [True, False], ids=["if-match", "no-if-match"])
+async def test_concurrent_editors_lose_no_update(desk, send_if_match):
+    url = await new_incident(desk, "Edits:")
+    tags = [f"<{editor}.{turn}>" for editor in range(EDITORS) for turn in range(EDITS_EACH)]
+
+    async def editor(number: int) -> list[int]:
+        statuses = []
+        for turn in range(EDITS_EACH):
+            statuses += await edit(desk, url, f"<{number}.{turn}>", send_if_match)
+        return statuses
+
+    results = await asyncio.gather(*(editor(number) for number in range(EDITORS)))
+    statuses = [status for result in results for status in result]
+    final = (await desk.get(url)).json()["description"]
+
+    if send_if_match:
+        assert statuses.count(200) == len(tags)
+        assert set(statuses) <= {200, 412}
+        assert all(tag in final for tag in tags), final  # every acknowledged edit held
+        assert (await desk.get(url)).json()["version"] == 1 + len(tags)
+    else:
+        assert set(statuses) == {428}
+        assert final == "Edits:"
+
+
+async def test_twenty_identical_retries_create_one_record(desk):
+    body = {**INCIDENT, "description": "Retried twenty times."}
+    headers = {"Idempotency-Key": "retry-storm-1"}
+
+    responses = await asyncio.gather(
+        *(desk.post("/v1/incidents", json=body, headers=headers) for _ in range(20))
+    )
+
+    statuses = [response.status_code for response in responses]
+    assert set(statuses) <= {201, 409}, statuses
+    created = {response.json()["id"] for response in responses if response.status_code == 201}
+    assert len(created) == 1
+    stored = await all_pages(desk, "/v1/incidents", q="Retried twenty times")
+    assert [incident["id"] for incident in stored] == list(created)
+    for response in responses:
+        if response.status_code == 409:
+            assert_problem(response, 409)
+
+
+async def test_a_retry_gets_the_first_response_without_writing_again(desk):
+    body = {**INCIDENT, "description": "Sent twice."}
+    headers = {"Idempotency-Key": "sent-twice"}
+
+    first = await desk.post("/v1/incidents", json=body, headers=headers)
+    again = await desk.post("/v1/incidents", json=body, headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["idempotent-replayed"] == "true"
+    assert len(await all_pages(desk, "/v1/incidents", q="Sent twice")) == 1
+
+
+async def test_the_same_key_with_another_body_is_422(desk):
+    headers = {"Idempotency-Key": "reused"}
+    await desk.post("/v1/incidents", json={**INCIDENT, "description": "One."}, headers=headers)
+    response = await desk.post(
+        "/v1/incidents", json={**INCIDENT, "description": "Another."}, headers=headers
+    )
+    assert_problem(response, 422, "Idempotency-Key")
+    assert await all_pages(desk, "/v1/incidents", q="Another") == []
+
+
+async def test_keys_belong_to_the_api_key_that_sent_them(committed, desk):
+    database, tokens = committed
+    body = {**INCIDENT, "description": "Two desks."}
+    headers = {"Idempotency-Key": "shared-name"}
+    async with api_client(create_app(Settings(), database=database), tokens["desk two"]) as other:
+        first = await desk.post("/v1/incidents", json=body, headers=headers)
+        second = await other.post("/v1/incidents", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] != second.json()["id"]
+
+
+async def test_a_repeat_while_the_first_runs_is_409(desk, monkeypatch):
+    create = IncidentService.create
+
+    def slow_create(self: IncidentService, data: Any) -> Any:
+        time.sleep(0.5)
+        return create(self, data)
+
+    monkeypatch.setattr(IncidentService, "create", slow_create)
+    body = {**INCIDENT, "description": "Slow."}
+    headers = {"Idempotency-Key": "slow-one"}
+
+    first = asyncio.ensure_future(desk.post("/v1/incidents", json=body, headers=headers))
+    await asyncio.sleep(0.2)
+    repeat = await desk.post("/v1/incidents", json=body, headers=headers)
+
+    assert_problem(repeat, 409)
+    assert (await first).status_code == 201
+    assert (await desk.post("/v1/incidents", json=body, headers=headers)).status_code == 201
+
+
+async def test_a_failed_write_frees_its_key_for_the_retry(desk):
+    nobody = "00000000-0000-4000-8000-000000000000"
+    headers = {"Idempotency-Key": "fix-and-retry"}
+    bad = {
+        **INCIDENT,
+        "description": "Fixed.",
+        "actors": [{"actor_id": nobody, "role": "perpetrator"}],
+    }
+    for _ in range(2):  # the retry runs again rather than finding the key taken
+        response = await desk.post("/v1/incidents", json=bad, headers=headers)
+        assert_problem(response, 422, "actors.0.actor_id")
+    assert len(await all_pages(desk, "/v1/incidents", q="Fixed")) == 0

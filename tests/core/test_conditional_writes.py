@@ -1,0 +1,67 @@
+"""No lost updates: PATCH and DELETE apply only at the version the editor read (RFC 9110)."""
+
+import pytest
+
+from tests.helpers import actor_id, assert_problem
+
+pytestmark = pytest.mark.anyio
+
+
+async def hezbollah(client) -> str:
+    return f"/v1/actors/{await actor_id(client, 'Hezbollah')}"
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+async def test_a_change_without_if_match_is_428_and_changes_nothing(client, method):
+    url = await hezbollah(client)
+    before = (await client.get(url)).json()
+    response = await client.request(
+        method, url, json={"country": "Syria"} if method == "PATCH" else None
+    )
+    assert "If-Match" in assert_problem(response, 428)["detail"]
+    assert (await client.get(url)).json() == before
+
+
+async def test_a_stale_if_match_is_412_with_the_current_version(client):
+    url = await hezbollah(client)
+    read = await client.get(url)
+    stale = read.headers["etag"]
+    first = await client.patch(url, json={"country": "Iran"}, headers={"If-Match": stale})
+    assert first.status_code == 200 and first.headers["etag"] != stale
+
+    second = await client.patch(url, json={"country": "Syria"}, headers={"If-Match": stale})
+    body = assert_problem(second, 412)
+    assert body["current_version"] == first.json()["version"]
+    assert second.headers["etag"] == first.headers["etag"]
+    assert (await client.get(url)).json()["country"] == "Iran"
+
+    deleted = await client.delete(url, headers={"If-Match": stale})
+    assert_problem(deleted, 412)
+    assert (await client.get(url)).status_code == 200
+
+
+async def test_the_current_etag_applies(client):
+    url = await hezbollah(client)
+    etag = (await client.get(url)).headers["etag"]
+    response = await client.patch(url, json={"country": "Iran"}, headers={"If-Match": etag})
+    assert response.status_code == 200
+    assert response.headers["etag"] == f'"{response.json()["version"]}"'
+    assert (
+        await client.delete(url, headers={"If-Match": response.headers["etag"]})
+    ).status_code == 204
+
+
+async def test_if_match_star_means_any_version(client):
+    url = await hezbollah(client)
+    response = await client.patch(url, json={"country": "Iran"}, headers={"If-Match": "*"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("header", ['"abc"', '"1", "2"', "3"])
+async def test_a_malformed_if_match_is_422(client, header):
+    url = await hezbollah(client)
+    response = await client.patch(url, json={"country": "x"}, headers={"If-Match": header})
+    if header == "3":  # a bare version is forgiven: it can only mean "3"
+        assert response.status_code in (200, 412)
+    else:
+        assert_problem(response, 422, "If-Match")
