@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     require_read_key: bool = Field(
         False, description="Whether reads need an API key too (writes always do)."
     )
+    redis_url: str | None = Field(
+        None,
+        description="Redis that workers and hosts share rate-limit counts through, e.g. "
+        "redis://127.0.0.1:6379/0; unset, each process counts on its own.",
+    )
+    rate_limit_anonymous: int = Field(
+        300, ge=0, description="Requests per window from one address without a key (0: no limit)."
+    )
+    rate_limit_per_key: int = Field(
+        1200, ge=0, description="Requests per window with one API key (0: no limit)."
+    )
+    rate_limit_window_seconds: int = Field(60, ge=1, description="The rate-limit window.")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

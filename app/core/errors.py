@@ -134,6 +134,22 @@ def problem(
     return ProblemResponse(body.model_dump(exclude_none=True), status_code=status)
 
 
+async def send_problem(
+    send: Any, path: str, status: int, detail: str, headers: dict[str, str] | None = None
+) -> None:
+    """Answer with a problem from ASGI middleware, below FastAPI's error handlers."""
+    body = Problem(title=_title(status), status=status, detail=detail, instance=path)
+    content = body.model_dump_json(exclude_none=True).encode()
+    raw = {
+        **(headers or {}),
+        "Content-Type": PROBLEM_MEDIA_TYPE,
+        "Content-Length": str(len(content)),
+    }
+    start = [(name.lower().encode(), value.encode()) for name, value in raw.items()]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": content})
+
+
 async def _app_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, AppError)
     response = problem(

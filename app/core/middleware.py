@@ -1,5 +1,5 @@
-"""What every response gets on its way out: CORS for the configured frontends, security
-headers, and a bound on request bodies."""
+"""What every request meets on its way in and out: CORS for the configured frontends,
+security headers, a bound on request bodies, and rate limits."""
 
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
@@ -7,7 +7,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import Settings
-from app.core.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.core.errors import send_problem
+from app.core.ratelimit import HEADER_NAMES, RateLimit
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -82,22 +83,12 @@ class BodyLimit:
             await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        problem = Problem(
-            title="Content Too Large",
-            status=413,
-            detail=f"The request body is over the {self.limit:,}-byte limit.",
-            instance=scope["path"],
-        )
-        body = problem.model_dump_json(exclude_none=True).encode()
-        headers = [
-            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        detail = f"The request body is over the {self.limit:,}-byte limit."
+        await send_problem(send, scope["path"], 413, detail)
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(RateLimit, settings=settings)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
@@ -110,7 +101,14 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
             "If-None-Match",
             "Idempotency-Key",
         ],
-        expose_headers=["ETag", "Link", "Location"],
+        expose_headers=[
+            "ETag",
+            "Link",
+            "Location",
+            "Retry-After",
+            "Idempotent-Replayed",
+            *HEADER_NAMES,
+        ],
         max_age=600,
     )
     app.add_middleware(SecurityHeaders)

@@ -1,0 +1,103 @@
+"""Rate limits per key, or per address without one: counted in-process, or in Redis so that
+every worker and host shares one count."""
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+import redis
+
+from app.core.config import Settings
+from app.main import create_app
+from tests.helpers import assert_problem
+
+pytestmark = pytest.mark.anyio
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@asynccontextmanager
+async def caller(
+    app, address: str = "203.0.113.7", token: str | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+        yield c
+
+
+def limited(database, **settings) -> object:
+    return create_app(
+        Settings(rate_limit_anonymous=3, rate_limit_per_key=5, **settings), database=database
+    )
+
+
+async def test_every_response_says_where_the_caller_stands(database):
+    async with caller(limited(database)) as client:
+        first = await client.get("/v1/actors")
+        second = await client.get("/v1/nowhere")
+    assert first.headers["ratelimit-limit"] == "3"
+    assert first.headers["ratelimit-policy"] == "3;w=60"
+    assert [first.headers["ratelimit-remaining"], second.headers["ratelimit-remaining"]] == [
+        "2",
+        "1",
+    ]
+    assert 0 < int(first.headers["ratelimit-reset"]) <= 60
+
+
+async def test_over_the_limit_is_429_with_retry_after(database):
+    async with caller(limited(database)) as client:
+        for _ in range(3):
+            assert (await client.get("/v1/actors")).status_code == 200
+        refused = await client.get("/v1/actors")
+    body = assert_problem(refused, 429)
+    assert "3 requests per 60 s" in body["detail"]
+    assert 0 < int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["ratelimit-remaining"] == "0"
+    assert refused.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_each_address_and_each_key_has_its_own_count(database, tokens):
+    app = limited(database)
+    async with caller(app, "203.0.113.8") as first, caller(app, "203.0.113.9") as second:
+        for _ in range(3):
+            await first.get("/v1/actors")
+        assert (await first.get("/v1/actors")).status_code == 429
+        assert (await second.get("/v1/actors")).status_code == 200
+    async with caller(app, "203.0.113.8", tokens["read"]) as keyed:
+        statuses = [(await keyed.get("/v1/actors")).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+
+
+async def test_health_checks_are_never_limited(database):
+    async with caller(limited(database)) as client:
+        statuses = {(await client.get("/health")).status_code for _ in range(5)}
+    assert statuses == {200}
+
+
+async def test_workers_share_one_count_through_redis(database):
+    address = f"198.51.100.{uuid.uuid4().int % 250}"
+    key_prefix = f"ratelimit:address:{address}:*"
+    store = redis.Redis.from_url(REDIS_URL)
+    for key in store.scan_iter(key_prefix):
+        store.delete(key)
+    one, other = limited(database, redis_url=REDIS_URL), limited(database, redis_url=REDIS_URL)
+    async with caller(one, address) as first, caller(other, address) as second:
+        statuses = [
+            (await first.get("/v1/actors")).status_code,
+            (await second.get("/v1/actors")).status_code,
+            (await first.get("/v1/actors")).status_code,
+            (await second.get("/v1/actors")).status_code,
+        ]
+    assert statuses == [200, 200, 200, 429]
+    assert any(store.scan_iter(key_prefix))
+    store.close()
+
+
+async def test_without_redis_the_limit_still_holds_in_process(database):
+    app = limited(database, redis_url="redis://127.0.0.1:1/0")
+    async with caller(app) as client:
+        statuses = [(await client.get("/v1/actors")).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
