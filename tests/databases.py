@@ -6,12 +6,17 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.core.database import sync_url
+from app.core.database import Database, build_engine, sync_url
+from app.core.migrations import upgrade
+from app.keys.schemas import KeyCreate
+from app.keys.service import create_key
 
 
 def server_url() -> str | None:
@@ -35,3 +40,29 @@ def fresh_database_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@dataclass
+class Committed:
+    """A fresh migrated database that really commits, with a write key per desk name."""
+
+    url: str
+    database: Database
+    tokens: dict[str, str]
+
+
+@contextmanager
+def committed_database(*desks: str, **engine_options: Any) -> Iterator[Committed]:
+    with fresh_database_url() as url:
+        engine = build_engine(url, **engine_options)
+        upgrade(engine)
+        database = Database(engine)
+        with database.sessions() as session:
+            tokens = {
+                name: create_key(session, KeyCreate(name=name, scope="write"))[1] for name in desks
+            }
+            session.commit()
+        try:
+            yield Committed(url, database, tokens)
+        finally:
+            engine.dispose()

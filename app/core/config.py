@@ -22,6 +22,13 @@ class Settings(BaseSettings):
     database_connect_timeout: int = Field(
         2, ge=1, description="Seconds to wait for a database connection before answering 503."
     )
+    statement_timeout_seconds: float = Field(
+        10,
+        gt=0,
+        le=3600,
+        description="A query running longer is stopped and answered 503 (exports stream "
+        "unbounded once their first row is out).",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated origins whose frontends may call the API from a browser.",

@@ -1,5 +1,6 @@
 """The declarative base every table derives from, and the engine and sessions that reach it."""
 
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -124,7 +125,7 @@ def _ensure_sqlite_directory(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite(dbapi_connection: Any, record: Any) -> None:
     # pysqlite defers BEGIN on its own, which breaks SAVEPOINTs; SQLAlchemy then begins instead.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -132,6 +133,28 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    info = record.info
+
+    def past_deadline() -> bool:
+        deadline = info.get(DEADLINE)
+        return deadline is not None and time.monotonic() > deadline
+
+    # Checked every few thousand steps of the engine; a true answer interrupts the statement.
+    dbapi_connection.set_progress_handler(past_deadline, 10_000)
+
+
+# SQLite has no statement timeout: each statement gets a deadline, until it yields a first row.
+DEADLINE = "syria_statement_deadline"
+
+
+def _sqlite_statement_timeout(engine: Engine, seconds: float) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def start(connection: Connection, *_: Any) -> None:
+        connection.info[DEADLINE] = time.monotonic() + seconds
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def stop(connection: Connection, *_: Any) -> None:
+        connection.info.pop(DEADLINE, None)
 
 
 def _begin_sqlite(connection: Connection) -> None:
@@ -140,20 +163,33 @@ def _begin_sqlite(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def build_engine(url: str, *, pool_size: int = 5, connect_timeout: int = 2) -> Engine:
+def build_engine(
+    url: str,
+    *,
+    pool_size: int = 5,
+    connect_timeout: int = 2,
+    statement_timeout: float | None = None,
+) -> Engine:
+    """The engine for `url`; statements running over `statement_timeout` seconds are stopped
+    with an error (the server passes its setting; migrations and loads run unbounded)."""
     url = sync_url(url)
     if url.startswith("sqlite"):
         _ensure_sqlite_directory(url)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
+        if statement_timeout is not None:
+            _sqlite_statement_timeout(engine, statement_timeout)
         return engine
+    options = "-c timezone=UTC"
+    if statement_timeout is not None:
+        options += f" -c statement_timeout={int(statement_timeout * 1000)}"
     return create_engine(
         url,
         pool_size=pool_size,
         pool_pre_ping=True,
         pool_timeout=connect_timeout,
-        connect_args={"connect_timeout": connect_timeout, "options": "-c timezone=UTC"},
+        connect_args={"connect_timeout": connect_timeout, "options": options},
     )
 
 

@@ -130,9 +130,12 @@ def copy_csv(session: Session, statement: Select[Any]) -> Iterator[str] | None:
 def _copied(session: Session, command: str, params: dict[str, Any]) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(command, params) as copy:  # type: ignore[union-attr]
-        for data in copy:
-            yield decoder.decode(bytes(data))
+    with driver.cursor() as cursor:  # type: ignore[union-attr]
+        # An export streams as long as it needs to: its rows flow from the first second.
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        with cursor.copy(command, params) as copy:
+            for data in copy:
+                yield decoder.decode(bytes(data))
     yield decoder.decode(b"", final=True)
 
 

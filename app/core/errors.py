@@ -212,6 +212,10 @@ async def _stale_record(request: Request, exc: Exception) -> ProblemResponse:
 
 async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, DBAPIError)
+    if _is_timeout(exc):
+        logger.warning("statement timeout on %s: %s", request.url.path, exc)
+        detail = "The query ran too long and was stopped; narrow it (filters, a smaller limit)."
+        return problem(request, 503, "Service Unavailable", detail)
     if exc.connection_invalidated or _is_operational(exc):
         logger.warning("database unavailable: %s", exc)
         return problem(request, 503, "Service Unavailable", "The database is unavailable.")
@@ -228,6 +232,11 @@ async def _pool_exhausted(request: Request, exc: Exception) -> ProblemResponse:
 async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
     logger.exception("unexpected error", exc_info=exc)
     return problem(request, 500, "Internal Server Error", "An unexpected error occurred.")
+
+
+def _is_timeout(exc: DBAPIError) -> bool:
+    """Stopped by the statement timeout: PostgreSQL cancels it, SQLite interrupts it."""
+    return type(exc.orig).__name__ == "QueryCanceled" or str(exc.orig) == "interrupted"
 
 
 def _is_operational(exc: DBAPIError) -> bool:

@@ -10,13 +10,9 @@ import httpx
 import pytest
 
 from app.core.config import Settings
-from app.core.database import Database, build_engine
-from app.core.migrations import upgrade
 from app.incidents.service import IncidentService
-from app.keys.schemas import KeyCreate
-from app.keys.service import create_key
 from app.main import create_app
-from tests.databases import fresh_database_url
+from tests.databases import Committed, committed_database
 from tests.helpers import all_pages, api_client, assert_problem
 
 pytestmark = pytest.mark.anyio
@@ -33,26 +29,15 @@ INCIDENT = {
 
 
 @pytest.fixture(scope="module")
-def committed() -> Iterator[tuple[Database, dict[str, str]]]:
-    """A fresh migrated database, with two write keys (their tokens by name)."""
-    with fresh_database_url() as url:
-        engine = build_engine(url)
-        upgrade(engine)
-        database = Database(engine)
-        with database.sessions() as session:
-            tokens = {
-                name: create_key(session, KeyCreate(name=name, scope="write"))[1]
-                for name in ("desk one", "desk two")
-            }
-            session.commit()
-        yield database, tokens
-        engine.dispose()
+def committed() -> Iterator[Committed]:
+    with committed_database("desk one", "desk two") as committed:
+        yield committed
 
 
 @pytest.fixture
 async def desk(committed) -> AsyncIterator[httpx.AsyncClient]:
-    database, tokens = committed
-    async with api_client(create_app(Settings(), database=database), tokens["desk one"]) as client:
+    app = create_app(Settings(), database=committed.database)
+    async with api_client(app, committed.tokens["desk one"]) as client:
         yield client
 
 
@@ -145,10 +130,10 @@ async def test_the_same_key_with_another_body_is_422(desk):
 
 
 async def test_keys_belong_to_the_api_key_that_sent_them(committed, desk):
-    database, tokens = committed
     body = {**INCIDENT, "description": "Two desks."}
     headers = {"Idempotency-Key": "shared-name"}
-    async with api_client(create_app(Settings(), database=database), tokens["desk two"]) as other:
+    app = create_app(Settings(), database=committed.database)
+    async with api_client(app, committed.tokens["desk two"]) as other:
         first = await desk.post("/v1/incidents", json=body, headers=headers)
         second = await other.post("/v1/incidents", json=body, headers=headers)
     assert first.status_code == second.status_code == 201
