@@ -8,9 +8,10 @@ from fastapi_offline import FastAPIOffline
 from app.actors.router import router as actors_router
 from app.core.config import Settings, get_settings
 from app.core.database import Database, build_engine
-from app.core.errors import install_error_handlers, problem_media_types
+from app.core.errors import install_error_handlers, problem_responses
 from app.core.health import router as health_router
 from app.core.middleware import install_middleware
+from app.core.openapi import finish_openapi
 from app.history.router import router as changes_router
 from app.incidents.router import router as incidents_router
 from app.keys.access import readable
@@ -57,17 +58,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         negotiations_router,
         changes_router,
     ):
-        app.include_router(router, dependencies=[Depends(readable)])
-    _document_problems(app)
+        app.include_router(
+            router, dependencies=[Depends(readable)], responses=problem_responses(401, 403)
+        )
+    _finish_openapi(app, public_reads=not settings.require_read_key)
     return app
 
 
-def _document_problems(app: FastAPI) -> None:
+def _finish_openapi(app: FastAPI, public_reads: bool) -> None:
     build_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problem_media_types(build_openapi())
+            app.openapi_schema = finish_openapi(build_openapi(), public_reads)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

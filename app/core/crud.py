@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Result, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from app.core.conditional import etag
 from app.core.database import Base, utcnow
 from app.core.dialect import match
 from app.core.errors import (
@@ -33,6 +34,8 @@ Loc = tuple[str | int, ...]
 
 
 STREAM_BATCH = 1000
+# The versions a conditional write may apply to (None: whichever is current).
+Versions = frozenset[int] | None
 
 
 class Repository(Generic[M]):
@@ -178,8 +181,8 @@ class Service(ABC, Generic[M, C]):
         self._log(created, "create", {}, self.snapshot(created).model_dump(mode="json"))
         return created
 
-    def update(self, record_id: uuid.UUID, patch: PatchModel, expected: int | None = None) -> M:
-        """Apply the patch, if the record is still at the `expected` version (None: any)."""
+    def update(self, record_id: uuid.UUID, patch: PatchModel, expected: Versions = None) -> M:
+        """Apply the patch, if the record is still at an `expected` version (None: any)."""
         record = self._current(record_id, expected, *self.write_options)
         current = self.snapshot(record)
         merged = self._merged(current, patch)
@@ -197,13 +200,13 @@ class Service(ABC, Generic[M, C]):
         )
         return updated
 
-    def delete(self, record_id: uuid.UUID, expected: int | None = None) -> None:
+    def delete(self, record_id: uuid.UUID, expected: Versions = None) -> None:
         record = self._current(record_id, expected)
         record.deleted_at = utcnow()  # type: ignore[attr-defined]
         self.session.flush()
         self._log(record, "delete", {"deleted_at": None}, {"deleted_at": _stamp(record)})
 
-    def restore(self, record_id: uuid.UUID, expected: int | None = None) -> M:
+    def restore(self, record_id: uuid.UUID, expected: Versions = None) -> M:
         """Undo a delete."""
         record = self._current(record_id, expected, live=False)
         if record.deleted_at is None:  # type: ignore[attr-defined]
@@ -221,16 +224,20 @@ class Service(ABC, Generic[M, C]):
         return self.create_schema.model_validate(record, from_attributes=True)
 
     def _current(
-        self, record_id: uuid.UUID, expected: int | None, *extra: LoaderOption, live: bool = True
+        self,
+        record_id: uuid.UUID,
+        expected: Versions,
+        *extra: LoaderOption,
+        live: bool = True,
     ) -> M:
         """The record, locked for this write, if it is still at the `expected` version."""
         record = self.get(record_id, *extra, lock=True, live=live)
         version: int = record.version  # type: ignore[attr-defined]
-        if expected is not None and version != expected:
+        if expected is not None and version not in expected:
             raise PreconditionFailed(
-                f"The {self.label} is at version {version}, not {expected}: it changed since "
-                "you read it. Read it again, reapply your change and retry.",
-                headers={"ETag": f'"{version}"'},
+                f"The {self.label} is at version {version}: it changed since you read it. "
+                "Read it again, reapply your change and retry.",
+                headers={"ETag": etag(version)},
                 current_version=version,
             )
         return record

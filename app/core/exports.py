@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from app.core.errors import Unprocessable
+from app.core.pagination import ListQuery
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -35,6 +36,27 @@ def requested_format(given: str | None, accept: str | None, allowed: Iterable[st
 
 def _media_ranges(accept: str | None) -> list[str]:
     return [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
+
+
+def with_field_names(query: type[ListQuery], read: type[BaseModel]) -> type[ListQuery]:
+    """The list's query, its `fields=` parameter spelling out the names it accepts."""
+    names = "|".join(read.model_fields)
+    fields = Field(
+        None,
+        max_length=1000,
+        pattern=f"^({names})(,({names}))*$",
+        description="Comma-separated fields to return, e.g. `id,name`.",
+    )
+    return create_model(query.__name__, __base__=query, fields=(str | None, fields))
+
+
+def some_fields_of(read: type[BaseModel]) -> type[BaseModel]:
+    """The rows of a list asked for some `fields=`: the record's fields, none required."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, Field(None, description=info.description))
+        for name, info in read.model_fields.items()
+    }
+    return create_model(f"{read.__name__}Fields", **fields)
 
 
 def selected_fields(fields: str | None, read: type[BaseModel]) -> list[str] | None:

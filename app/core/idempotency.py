@@ -119,7 +119,7 @@ def _claim(session: Session, api_key_id: int, key: str, fingerprint: str) -> Res
         return _claim(session, api_key_id, key, fingerprint)
     if earlier.fingerprint != fingerprint:
         raise Unprocessable.at(
-            ("header", "Idempotency-Key"),
+            ("header", "idempotency-key"),
             "was already used for a different request; use a new key for a new request",
             "idempotency_key_reused",
         )

@@ -11,10 +11,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import create_model
 
+from app.core.conditional import ETAG_LIST_PATTERN, etag, expected_versions, not_modified
 from app.core.crud import Service
 from app.core.database import SessionDep
-from app.core.errors import NotFound, PreconditionRequired, Unprocessable, problem_responses
+from app.core.errors import NotFound, problem_responses
 from app.core.exports import (
     MEDIA_TYPES,
     csv_columns,
@@ -23,6 +25,8 @@ from app.core.exports import (
     pick,
     requested_format,
     selected_fields,
+    some_fields_of,
+    with_field_names,
 )
 from app.core.idempotency import idempotent
 from app.core.pagination import ListQuery, Page
@@ -56,6 +60,9 @@ def _list_route(
 ) -> None:
     read = service.read_schema
     exports = {MEDIA_TYPES[fmt]: {} for fmt in formats if fmt != "json"}
+    query = with_field_names(query, read)
+    row = read | some_fields_of(read)  # type: ignore[operator]
+    page = create_model(read.__name__.removesuffix("Read") + "Page", __base__=Page[row])
 
     @router.get(
         "",
@@ -67,7 +74,7 @@ def _list_route(
         params: Annotated[query, Query()],  # type: ignore[valid-type]
         request: Request,
         session: SessionDep,
-    ) -> Page[read]:  # type: ignore[valid-type]
+    ) -> page:  # type: ignore[valid-type]
         fmt = requested_format(params.format, request.headers.get("accept"), formats)
         fields = selected_fields(params.fields, read)
         records = service(session)
@@ -99,11 +106,24 @@ IfMatch = Annotated[
     str | None,
     Header(
         max_length=200,
+        pattern=ETAG_LIST_PATTERN,
         description="Required: the ETag you read (or `*`). The change applies only if the "
         "record is still at that version, else 412; without it, 428.",
     ),
 ]
 WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
+
+
+def _links(singular: str, *targets: str, record_id: str = "$response.body#/id") -> dict[str, Any]:
+    """OpenAPI links from a response to the operations it leads to (the record's id, and
+    its ETag where the next step is a conditional write)."""
+    links = {}
+    for target in targets:
+        parameters = {"record_id": record_id}
+        if target in ("update", "delete"):
+            parameters["header.if-match"] = "$response.header.ETag"
+        links[target] = {"operationId": f"{target}_{singular}", "parameters": parameters}
+    return links
 
 
 def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> None:
@@ -119,7 +139,10 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         status_code=status.HTTP_201_CREATED,
         operation_id=f"create_{singular}",
         summary=f"Create a {noun}",
-        responses=problem_responses(*WRITE_PROBLEMS),
+        responses={
+            **problem_responses(*WRITE_PROBLEMS),
+            201: {"links": _links(singular, "read", "update", "delete", "history")},
+        },
     )
     def create_record(
         body: create,  # type: ignore[valid-type]
@@ -144,14 +167,18 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         operation_id=f"read_{singular}",
         name=f"read_{singular}",
         summary=f"Read a {noun}",
-        responses={**problem_responses(404), 304: {"description": "Not Modified (If-None-Match)"}},
+        responses={
+            **problem_responses(404),
+            200: {"links": _links(singular, "update", "delete", "history")},
+            304: {"description": "Not Modified (If-None-Match)"},
+        },
     )
     def read_record(
         record_id: uuid.UUID, request: Request, response: Response, session: SessionDep
     ) -> read:  # type: ignore[valid-type]
         record = service(session).get(record_id)
         tag = etag(record.version)
-        if _entity_tags(request.headers.get("if-none-match")) & {tag, "*"}:
+        if not_modified(request.headers.get("if-none-match"), tag):
             return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})  # type: ignore[return-value]
         response.headers["ETag"] = tag
         return read.model_validate(record)
@@ -170,7 +197,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         _: Writer,
         if_match: IfMatch = None,
     ) -> read:  # type: ignore[valid-type]
-        record = service(session).update(record_id, body, expected_version(if_match))
+        record = service(session).update(record_id, body, expected_versions(if_match))
         session.commit()
         return written(request, record)  # type: ignore[return-value]
 
@@ -179,12 +206,15 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         status_code=status.HTTP_204_NO_CONTENT,
         operation_id=f"delete_{singular}",
         summary=f"Delete a {noun}",
-        responses=problem_responses(*WRITE_PROBLEMS),
+        responses={
+            **problem_responses(*WRITE_PROBLEMS),
+            204: {"links": _links(singular, "restore", record_id="$request.path.record_id")},
+        },
     )
     def delete_record(
         record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None
     ) -> Response:
-        service(session).delete(record_id, expected_version(if_match))
+        service(session).delete(record_id, expected_versions(if_match))
         session.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -200,19 +230,19 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         session: SessionDep,
         who: Writer,
         idempotency_key: IdempotencyKey = None,
-        if_match: Annotated[str | None, Header(max_length=200)] = None,
+        if_match: Annotated[str | None, Header(max_length=200, pattern=ETAG_LIST_PATTERN)] = None,
     ) -> read:  # type: ignore[valid-type]
         """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
 
         def write() -> Response:
-            expected = expected_version(if_match or "*")
+            expected = expected_versions(if_match or "*")
             return written(request, service(session).restore(record_id, expected))
 
         return idempotent(request, session, who.key_id, idempotency_key, "", write)  # type: ignore[return-value]
 
     @router.get(
         "/{record_id}/history",
-        operation_id=f"{singular}_history",
+        operation_id=f"history_{singular}",
         summary=f"History of a {noun}",
         responses=problem_responses(404),
     )
@@ -224,33 +254,3 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         if not changes.data and params.since is None:
             raise NotFound(f"No {service.label} with id {record_id}.")
         return changes
-
-
-def etag(version: int) -> str:
-    """A record's entity tag: its version, which every change increments."""
-    return f'"{version}"'
-
-
-def expected_version(if_match: str | None) -> int | None:
-    """The version an If-Match header asks for (None for `*`: any version)."""
-    if if_match is None:
-        raise PreconditionRequired(
-            "Send the ETag you read as If-Match, so that a change made since is not "
-            'overwritten (If-Match: "3"; or If-Match: * to overwrite whatever is there).'
-        )
-    tags = _entity_tags(if_match)
-    if "*" in tags:
-        return None
-    versions = [tag.strip('"') for tag in tags]
-    if len(versions) != 1 or not versions[0].isdigit():
-        raise Unprocessable.at(
-            ("header", "If-Match"), 'must be one ETag as read, e.g. "3", or *', "etag"
-        )
-    return int(versions[0])
-
-
-def _entity_tags(header: str | None) -> set[str]:
-    """The tags an If-None-Match header lists (weak ones compare equal, as RFC 9110 says)."""
-    if header is None:
-        return set()
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}

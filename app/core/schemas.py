@@ -4,7 +4,8 @@ import calendar
 import math
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any, ClassVar, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -16,7 +17,8 @@ from pydantic import (
     create_model,
     field_validator,
 )
-from pydantic.fields import FieldInfo
+from pydantic.json_schema import WithJsonSchema
+from pydantic_core import PydanticCustomError, core_schema
 
 
 def _reject_nul(value: str) -> str:
@@ -27,15 +29,37 @@ def _reject_nul(value: str) -> str:
 
 NoNul = AfterValidator(_reject_nul)
 
-# Strings are trimmed, bounded and free of NUL bytes (PostgreSQL refuses them).
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul]
-Label = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
-]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048), NoNul]
-LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), NoNul
-]
+# Python's own whitespace (what str.strip removes), spelled for a JSON Schema pattern, so the
+# documented rule and the enforced one agree to the character.
+_WHITESPACE = "".join(f"\\u{code:04x}" for code in range(0x10000) if chr(code).isspace())
+# Not blank, and free of NUL bytes (PostgreSQL refuses them).
+TEXT_PATTERN = f"^[^\\u0000]*[^\\u0000{_WHITESPACE}][^\\u0000]*$"
+
+
+def _trimmed(value: str) -> str:
+    _reject_nul(value)
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank")
+    return value.strip()
+
+
+def text(max_length: int) -> Any:
+    """A string of at most `max_length` characters, not blank and free of NUL bytes, stored
+    without its surrounding whitespace."""
+    return Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=max_length),
+        AfterValidator(_trimmed),
+        WithJsonSchema(
+            {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN}
+        ),
+    ]
+
+
+Name = text(300)
+Label = text(100)
+Url = text(2048)
+LongText = text(20_000)
 LanguageTag = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
 ]
@@ -69,13 +93,24 @@ def _unique(values: list[Any]) -> list[Any]:
     for index, value in enumerate(values):
         key = value.model_dump_json() if isinstance(value, BaseModel) else value
         if key in seen:
-            raise ValueError(f"item {index} repeats an earlier one")
+            raise PydanticCustomError("cross_field", f"item {index} repeats an earlier one")
         seen.add(key)
     return values
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 UtcTime = Annotated[time, AfterValidator(_time_as_utc)]
+# A time of day as responses write it (UTC, without an offset, so not JSON Schema's `time`).
+ClockTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?$",
+            "description": "Time of day in UTC, e.g. 11:25:00.",
+        }
+    ),
+]
 DatePrecision = Literal["day", "week", "month", "year"]
 
 
@@ -90,11 +125,19 @@ def last_day_of(day: date, precision: str) -> date:
     return day
 
 
-Unique = AfterValidator(_unique)
+class _UniqueItems:
+    """List metadata: items must differ (checked, and declared as `uniqueItems`)."""
 
-SearchText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
-]
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return core_schema.no_info_after_validator_function(_unique, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        return {**handler(schema), "uniqueItems": True}
+
+
+Unique = _UniqueItems()
+
+SearchText = text(200)
 
 
 def _numbers(text: str, count: int) -> list[float]:
@@ -120,7 +163,7 @@ def _bounding_box(text: str) -> tuple[float, float, float, float]:
     _coordinates(min_lat, min_lon)
     _coordinates(max_lat, max_lon)
     if min_lon > max_lon or min_lat > max_lat:
-        raise ValueError("min must not exceed max")
+        raise PydanticCustomError("cross_field", "min must not exceed max")
     return min_lon, min_lat, max_lon, max_lat
 
 
@@ -130,27 +173,50 @@ def _point(text: str) -> tuple[float, float]:
     return lat, lon
 
 
-BoundingBox = Annotated[str, StringConstraints(max_length=200), AfterValidator(_bounding_box)]
-Point = Annotated[str, StringConstraints(max_length=100), AfterValidator(_point)]
+_LATITUDE = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+_LONGITUDE = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
+BoundingBox = Annotated[
+    str,
+    StringConstraints(
+        max_length=200, pattern=f"^{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}$"
+    ),
+    AfterValidator(_bounding_box),
+]
+Point = Annotated[
+    str,
+    StringConstraints(max_length=100, pattern=f"^{_LATITUDE},{_LONGITUDE}$"),
+    AfterValidator(_point),
+]
 
 
 class ApiModel(BaseModel):
-    """Request bodies: unknown fields and non-finite numbers are refused."""
+    """Request bodies: unknown fields and non-finite numbers are refused, and so are numbers
+    where a date or time is due (pydantic would read them as Unix times)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _temporal_as_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, int | float) and info.field_name in _temporal_fields(cls):
+            raise PydanticCustomError("date_type", "must be an ISO 8601 string")
+        return value
+
+
+@cache
+def _temporal_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if any(kind in TEMPORAL for kind in (info.annotation, *get_args(info.annotation)))
+    )
+
+
+TEMPORAL = (date, datetime, time)
+
 
 class PatchModel(ApiModel):
-    """A partial update: only the fields sent are applied; required fields may not become null."""
-
-    not_nullable: ClassVar[frozenset[str]] = frozenset()
-
-    @field_validator("*")
-    @classmethod
-    def _refuse_null(cls, value: Any, info: Any) -> Any:
-        if value is None and info.field_name in cls.not_nullable:
-            raise ValueError("may not be null")
-        return value
+    """A partial update: only the fields sent are applied."""
 
 
 def ordered_after(field: str, *earlier: str) -> Any:
@@ -160,36 +226,29 @@ def ordered_after(field: str, *earlier: str) -> Any:
         for other in earlier:
             bound = info.data.get(other)
             if value is not None and bound is not None and value < bound:
-                raise ValueError(f"must not be less than {other.rstrip('_')} ({bound})")
+                message = f"must not be less than {other.rstrip('_')} ({bound})"
+                raise PydanticCustomError("cross_field", message)
         return value
 
     return field_validator(field)(classmethod(check))  # type: ignore[arg-type]
 
 
 def patch_model(create_model_cls: type[ApiModel]) -> type[PatchModel]:
-    """The PATCH schema of a resource: every field of its create schema, each optional."""
+    """The PATCH schema of a resource: every field of its create schema, each optional, and
+    null only where a new record may have null."""
     fields: dict[str, Any] = {}
     for name, info in create_model_cls.model_fields.items():
         constrained = (
             Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         )
-        fields[name] = (constrained | None, Field(None, description=info.description))
-    required = frozenset(
-        name for name, info in create_model_cls.model_fields.items() if not _accepts_none(info)
-    )
+        fields[name] = (constrained, Field(None, description=info.description))
     resource = create_model_cls.__name__.removesuffix("Create")
-    model = create_model(
+    return create_model(
         f"{resource}Update",
         __base__=PatchModel,
         __doc__=f"Partial update of a {resource}.",
         **fields,
     )
-    model.not_nullable = required
-    return model
-
-
-def _accepts_none(info: FieldInfo) -> bool:
-    return info.default is None and not info.is_required()
 
 
 class ReadPart(BaseModel):

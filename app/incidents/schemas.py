@@ -3,6 +3,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.pagination import DateRange, ListQuery
 from app.core.schemas import (
@@ -22,7 +23,7 @@ from app.core.schemas import (
     ordered_after,
     patch_model,
 )
-from app.core.stats import StatsQuery
+from app.core.stats import StatsQuery, group_by_field
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 
 ActorRole = Literal["perpetrator", "target", "victim", "side"]
@@ -45,7 +46,7 @@ class PlaceIn(ApiModel):
     @model_validator(mode="after")
     def _both_coordinates(self) -> "PlaceIn":
         if (self.latitude is None) != (self.longitude is None):
-            raise ValueError("give both latitude and longitude, or neither")
+            raise PydanticCustomError("cross_field", "give both latitude and longitude, or neither")
         return self
 
 
@@ -175,3 +176,5 @@ class IncidentQuery(IncidentFilters, ListQuery):
 
 class IncidentStatsQuery(IncidentFilters, StatsQuery):
     """`group_by`: month, year, type, governorate, actor, verification (one or two)."""
+
+    group_by: str = group_by_field("month", "year", "type", "governorate", "actor", "verification")

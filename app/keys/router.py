@@ -9,7 +9,7 @@ from app.keys.service import create_key, list_keys, revoke_key
 router = APIRouter(
     prefix="/v1/keys",
     tags=["keys"],
-    responses=problem_responses(401, 403, 422, 500, 503),
+    responses=problem_responses(400, 401, 403, 413, 422, 500, 503),
 )
 
 

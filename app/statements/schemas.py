@@ -3,11 +3,13 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.pagination import DateRange, ListQuery
 from app.core.schemas import (
     ActorRef,
     ApiModel,
+    ClockTime,
     DatePrecision,
     Label,
     LanguageTag,
@@ -22,7 +24,7 @@ from app.core.schemas import (
     many,
     patch_model,
 )
-from app.core.stats import StatsQuery
+from app.core.stats import StatsQuery, group_by_field
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 from app.statements.codes import STATEMENT_TYPE_CODES
 
@@ -64,9 +66,10 @@ class StatementCreate(ApiModel):
     @model_validator(mode="after")
     def _said_something(self) -> "StatementCreate":
         if self.speaker_id is None and self.speaker_label is None:
-            raise ValueError("give speaker_id or, for an unnamed speaker, speaker_label")
+            message = "give speaker_id or, for an unnamed speaker, speaker_label"
+            raise PydanticCustomError("cross_field", message)
         if self.quote is None and self.summary is None:
-            raise ValueError("give the quote, a summary, or both")
+            raise PydanticCustomError("cross_field", "give the quote, a summary, or both")
         return self
 
 
@@ -80,7 +83,7 @@ class StatementRead(ReadModel):
     on_behalf_of_id: uuid.UUID | None
     on_behalf_of_name: str | None
     date: dt.date
-    time: dt.time | None
+    time: ClockTime | None
     date_precision: DatePrecision
     location: str | None
     quote: str | None
@@ -134,3 +137,5 @@ class StatementQuery(StatementFilters, ListQuery):
 
 class StatementStatsQuery(StatementFilters, StatsQuery):
     """`group_by`: month, type, speaker, target, topic (one or two)."""
+
+    group_by: str = group_by_field("month", "type", "speaker", "target", "topic")

@@ -125,7 +125,7 @@ async def test_the_same_key_with_another_body_is_422(desk):
     response = await desk.post(
         "/v1/incidents", json={**INCIDENT, "description": "Another."}, headers=headers
     )
-    assert_problem(response, 422, "Idempotency-Key")
+    assert_problem(response, 422, "idempotency-key")
     assert await all_pages(desk, "/v1/incidents", q="Another") == []
 
 

@@ -1,0 +1,43 @@
+"""Conditional requests (RFC 9110): a record's ETag is its version; `If-None-Match` saves a
+download, `If-Match` makes a change apply only to the version the editor read."""
+
+import re
+
+from app.core.errors import PreconditionRequired, Unprocessable
+
+_TAG = r'(W/)?"[\x21\x23-\x7e]*"'
+# `*`, or a comma-separated list of entity tags.
+ETAG_LIST_PATTERN = rf"^(\*|{_TAG}(\s*,\s*{_TAG})*)$"
+_TAGS = re.compile(_TAG)
+
+
+def etag(version: int) -> str:
+    """A record's entity tag: its version, which every change increments."""
+    return f'"{version}"'
+
+
+def not_modified(if_none_match: str | None, tag: str) -> bool:
+    """Whether If-None-Match names the current tag (weakly compared, as RFC 9110 says)."""
+    if if_none_match is None:
+        return False
+    listed = {item.strip().removeprefix("W/") for item in if_none_match.split(",")}
+    return bool(listed & {tag, "*"})
+
+
+def expected_versions(if_match: str | None) -> frozenset[int] | None:
+    """The versions an If-Match header allows a change to (None for `*`: any version).
+
+    Comparison is strong: weak tags, and tags that are no version of ours, match nothing."""
+    if if_match is None:
+        raise PreconditionRequired(
+            "Send the ETag you read as If-Match, so that a change made since is not "
+            'overwritten (If-Match: "3"; or If-Match: * to overwrite whatever is there).'
+        )
+    if not re.fullmatch(ETAG_LIST_PATTERN, if_match.strip()):
+        raise Unprocessable.at(
+            ("header", "if-match"), 'must be ETags as read, e.g. "3", or *', "etag"
+        )
+    if if_match.strip() == "*":
+        return None
+    strong = (m.group(0) for m in _TAGS.finditer(if_match) if not m.group(0).startswith("W/"))
+    return frozenset(int(tag.strip('"')) for tag in strong if tag.strip('"').isdigit())
