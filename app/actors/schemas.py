@@ -68,6 +68,7 @@ class ActorCreate(ApiModel):
         max_length=20,
         description="Identifiers elsewhere, keyed by system: wikidata, ucdp, acled...",
         examples=[{"wikidata": "Q298909"}],
+        json_schema_extra={"additionalProperties": False},  # keys must match the pattern
     )
     affiliations: Annotated[list[AffiliationIn], Unique] = many("Dated links to other actors.")
 

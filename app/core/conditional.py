@@ -5,7 +5,8 @@ import re
 
 from app.core.errors import PreconditionRequired, Unprocessable
 
-_TAG = r'(W/)?"[\x21\x23-\x7e]*"'
+# An entity tag, quoted as RFC 9110 has it, or bare (`3`), which is forgiven.
+_TAG = r'((W/)?"[\x21\x23-\x7e]*"|[\x21\x23-\x2b\x2d-\x7e]+)'
 # `*`, or a comma-separated list of entity tags.
 ETAG_LIST_PATTERN = rf"^(\*|{_TAG}(\s*,\s*{_TAG})*)$"
 _TAGS = re.compile(_TAG)

@@ -4,7 +4,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, create_model
@@ -38,8 +38,10 @@ def _media_ranges(accept: str | None) -> list[str]:
     return [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
 
 
-def with_field_names(query: type[ListQuery], read: type[BaseModel]) -> type[ListQuery]:
-    """The list's query, its `fields=` parameter spelling out the names it accepts."""
+def for_resource(
+    query: type[ListQuery], read: type[BaseModel], formats: tuple[str, ...]
+) -> type[ListQuery]:
+    """The list's query, its `fields=` and `format=` spelling out what this list accepts."""
     names = "|".join(read.model_fields)
     fields = Field(
         None,
@@ -47,7 +49,18 @@ def with_field_names(query: type[ListQuery], read: type[BaseModel]) -> type[List
         pattern=f"^({names})(,({names}))*$",
         description="Comma-separated fields to return, e.g. `id,name`.",
     )
-    return create_model(query.__name__, __base__=query, fields=(str | None, fields))
+    streamed = ", ".join(f"`{fmt}`" for fmt in formats if fmt != "json")
+    format_ = Field(
+        None,
+        description=f"{streamed} streams every matching row, ignoring `limit`; "
+        "`Accept: text/csv` does the same as `csv`.",
+    )
+    return create_model(
+        query.__name__,
+        __base__=query,
+        fields=(str | None, fields),
+        format=(Literal[formats] | None, format_),  # type: ignore[valid-type]
+    )
 
 
 def some_fields_of(read: type[BaseModel]) -> type[BaseModel]:

@@ -154,7 +154,9 @@ def _decode(cursor: str, order: Sequence[SortKey]) -> list[Any]:
         return [_parse(key, value) for key, value in zip(order, payload["v"], strict=True)]
     except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
         raise Unprocessable.at(
-            ["query", "cursor"], "malformed cursor: pass a next_cursor unchanged"
+            ["query", "cursor"],
+            "malformed cursor: pass a next_cursor unchanged",
+            "malformed_cursor",
         ) from exc
 
 

@@ -21,12 +21,12 @@ from app.core.exports import (
     MEDIA_TYPES,
     csv_columns,
     export_response,
+    for_resource,
     json_text,
     pick,
     requested_format,
     selected_fields,
     some_fields_of,
-    with_field_names,
 )
 from app.core.idempotency import idempotent
 from app.core.pagination import ListQuery, Page
@@ -60,7 +60,7 @@ def _list_route(
 ) -> None:
     read = service.read_schema
     exports = {MEDIA_TYPES[fmt]: {} for fmt in formats if fmt != "json"}
-    query = with_field_names(query, read)
+    query = for_resource(query, read, formats)
     row = read | some_fields_of(read)  # type: ignore[operator]
     page = create_model(read.__name__.removesuffix("Read") + "Page", __base__=Page[row])
 
@@ -114,12 +114,12 @@ IfMatch = Annotated[
 WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
 
 
-def _links(singular: str, *targets: str, record_id: str = "$response.body#/id") -> dict[str, Any]:
+def _links(singular: str, *targets: str) -> dict[str, Any]:
     """OpenAPI links from a response to the operations it leads to (the record's id, and
     its ETag where the next step is a conditional write)."""
     links = {}
     for target in targets:
-        parameters = {"record_id": record_id}
+        parameters = {"record_id": "$response.body#/id"}
         if target in ("update", "delete"):
             parameters["header.if-match"] = "$response.header.ETag"
         links[target] = {"operationId": f"{target}_{singular}", "parameters": parameters}
@@ -206,10 +206,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         status_code=status.HTTP_204_NO_CONTENT,
         operation_id=f"delete_{singular}",
         summary=f"Delete a {noun}",
-        responses={
-            **problem_responses(*WRITE_PROBLEMS),
-            204: {"links": _links(singular, "restore", record_id="$request.path.record_id")},
-        },
+        responses=problem_responses(*WRITE_PROBLEMS),
     )
     def delete_record(
         record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None

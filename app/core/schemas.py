@@ -190,29 +190,49 @@ Point = Annotated[
 
 
 class ApiModel(BaseModel):
-    """Request bodies: unknown fields and non-finite numbers are refused, and so are numbers
-    where a date or time is due (pydantic would read them as Unix times)."""
+    """Request bodies: unknown fields and non-finite numbers are refused, and so are values
+    of another JSON type that pydantic would convert: numbers where a date or time is due
+    (it would read Unix times), booleans where a number is (it would read 1 and 0)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _temporal_as_text(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, int | float) and info.field_name in _temporal_fields(cls):
-            raise PydanticCustomError("date_type", "must be an ISO 8601 string")
+    def _json_types(cls, value: Any, info: ValidationInfo) -> Any:
+        temporal, numeric = _typed_fields(cls)
+        if info.field_name in temporal and _is_number(value):
+            raise PydanticCustomError("date_type", "must be an ISO 8601 date or time")
+        if info.field_name in numeric and isinstance(value, bool):
+            raise PydanticCustomError("number_type", "must be a number")
         return value
 
 
+def _is_number(value: Any) -> bool:
+    """A number, or text of one: pydantic would read either as a Unix time."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return False
+        return True
+    return isinstance(value, int | float)
+
+
 @cache
-def _temporal_fields(model: type[BaseModel]) -> frozenset[str]:
-    return frozenset(
-        name
-        for name, info in model.model_fields.items()
-        if any(kind in TEMPORAL for kind in (info.annotation, *get_args(info.annotation)))
-    )
+def _typed_fields(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
+    """The model's fields holding dates or times, and those holding numbers."""
+
+    def named(*kinds: type) -> frozenset[str]:
+        fields = model.model_fields.items()
+        return frozenset(name for name, info in fields if _holds(info.annotation, kinds))
+
+    return named(date, datetime, time), named(int, float)
 
 
-TEMPORAL = (date, datetime, time)
+def _holds(annotation: Any, kinds: tuple[type, ...]) -> bool:
+    if annotation in kinds:
+        return True
+    return any(_holds(argument, kinds) for argument in get_args(annotation))
 
 
 class PatchModel(ApiModel):
