@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format migrate load-demo bench clean
+.PHONY: run test fuzz lint format migrate load-demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: $(VENV)/.installed-test
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on $$TEST_DATABASE_URL =="; \
 		$(BIN)/pytest; \
+	fi
+
+## Schemathesis against a live server on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set.
+fuzz: $(VENV)/.installed-test
+	TEST_DATABASE_URL= $(BIN)/python -m tests.fuzz.run
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== Schemathesis on $$TEST_DATABASE_URL =="; \
+		$(BIN)/python -m tests.fuzz.run; \
 	fi
 
 lint: $(VENV)/.installed-test

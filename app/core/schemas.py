@@ -261,7 +261,8 @@ def patch_model(create_model_cls: type[ApiModel]) -> type[PatchModel]:
         constrained = (
             Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         )
-        fields[name] = (constrained, Field(None, description=info.description))
+        documented = {"description": info.description, "json_schema_extra": info.json_schema_extra}
+        fields[name] = (constrained, Field(None, **documented))
     resource = create_model_cls.__name__.removesuffix("Create")
     return create_model(
         f"{resource}Update",

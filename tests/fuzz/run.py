@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,13 +35,19 @@ def main() -> int:
         _app(env, "load-demo")
         token = _app(env, "keys", "create", "--name", "schemathesis", "--scope", "write")
         env["ST_KEY"] = token.strip().splitlines()[-1]
-        server = subprocess.Popen([sys.executable, "-m", "app", "serve"], env=env)
-        try:
-            _wait_until_up(port)
-            return _schemathesis(port, env)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        with tempfile.TemporaryDirectory() as scratch:
+            log = Path(scratch) / "server.log"
+            with log.open("w") as output:
+                server = subprocess.Popen(
+                    [sys.executable, "-m", "app", "serve"], env=env, stdout=output, stderr=output
+                )
+            try:
+                _wait_until_up(port)
+                return _schemathesis(port, env, scratch)
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+                _show_errors(log)
 
 
 def _app(env: dict[str, str], *args: str) -> str:
@@ -48,7 +55,14 @@ def _app(env: dict[str, str], *args: str) -> str:
     return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
 
 
-def _schemathesis(port: int, env: dict[str, str]) -> int:
+def _show_errors(log: Path) -> None:
+    """The server's own complaints (tracebacks, warnings), without its access log."""
+    errors = [line for line in log.read_text().splitlines() if not line.startswith("INFO")]
+    if errors:
+        print("== server log ==", *errors, sep="\n")
+
+
+def _schemathesis(port: int, env: dict[str, str], scratch: str) -> int:
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
         "--config-file",
@@ -57,7 +71,8 @@ def _schemathesis(port: int, env: dict[str, str]) -> int:
         f"http://127.0.0.1:{port}/openapi.json",
     ]
     hooks_env = {**env, "PYTHONPATH": str(HERE)}
-    return subprocess.run(command, env=hooks_env, cwd=HERE, check=False).returncode
+    # Run in a scratch directory: Schemathesis and Hypothesis keep their caches where they run.
+    return subprocess.run(command, env=hooks_env, cwd=scratch, check=False).returncode
 
 
 def _free_port() -> int:
