@@ -130,7 +130,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
     read, create, update = service.read_schema, service.create_schema, service.update_schema
     noun = singular.replace("_", " ")
 
-    def written(request: Request, record: Any, status_code: int = 200) -> JSONResponse:
+    def written(record: Any, status_code: int = 200) -> JSONResponse:
         body = read.model_validate(record).model_dump(mode="json")
         return JSONResponse(body, status_code=status_code, headers={"ETag": etag(record.version)})
 
@@ -153,7 +153,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
     ) -> read:  # type: ignore[valid-type]
         def write() -> Response:
             record = service(session).create(body)
-            response = written(request, record, status.HTTP_201_CREATED)
+            response = written(record, status.HTTP_201_CREATED)
             response.headers["Location"] = str(
                 request.url_for(f"read_{singular}", record_id=record.id)
             )
@@ -192,14 +192,13 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
     def update_record(
         record_id: uuid.UUID,
         body: update,  # type: ignore[valid-type]
-        request: Request,
         session: SessionDep,
         _: Writer,
         if_match: IfMatch = None,
     ) -> read:  # type: ignore[valid-type]
         record = service(session).update(record_id, body, expected_versions(if_match))
         session.commit()
-        return written(request, record)  # type: ignore[return-value]
+        return written(record)  # type: ignore[return-value]
 
     @router.delete(
         "/{record_id}",
@@ -233,7 +232,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
 
         def write() -> Response:
             expected = expected_versions(if_match or "*")
-            return written(request, service(session).restore(record_id, expected))
+            return written(service(session).restore(record_id, expected))
 
         return idempotent(request, session, who.key_id, idempotency_key, "", write)  # type: ignore[return-value]
 

@@ -3,6 +3,7 @@ and the changes feed lets a mirror follow along without missing one."""
 
 import pytest
 
+from tests.core.test_routing import COLLECTIONS
 from tests.helpers import all_pages, assert_problem, remove, update
 
 pytestmark = pytest.mark.anyio
@@ -76,15 +77,7 @@ async def test_a_no_op_update_leaves_no_history(client):
 async def test_the_demo_data_has_its_creation_on_record(client):
     feed = (await client.get("/v1/changes", params={"limit": 1000})).json()["data"]
     resources = {change["resource"] for change in feed if change["action"] == "create"}
-    assert resources == {
-        "sources",
-        "actors",
-        "statements",
-        "incidents",
-        "negotiation-processes",
-        "negotiation-sessions",
-        "agreements",
-    }
+    assert resources == set(COLLECTIONS)
 
 
 async def test_the_changes_feed_resumes_from_a_cursor_and_keeps_tombstones(client):
