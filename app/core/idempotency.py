@@ -1,21 +1,24 @@
 """`Idempotency-Key` on POST: a retried request gets the first one's response instead of
 writing twice (as Stripe's API does).
 
-The key is claimed in its own committed transaction before the write starts, so a concurrent
-repeat sees the claim (409) instead of writing too; the response is stored in the write's own
-transaction, so it exists exactly when the write does. Keys belong to the API key that sent
-them and are kept for a day.
+A request claims its key in a committed transaction of its own before it writes, so a
+concurrent repeat finds the claim (409) instead of writing too. Each claim carries a token of
+its own: only its holder may complete or release it, and a claim abandoned by a request that
+died is taken over by exactly one retry. The response is stored in the write's transaction, so
+it exists exactly when the write does. Keys belong to the API key that sent them and are kept
+for a day.
 """
 
 import hashlib
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request, Response
-from sqlalchemy import ForeignKey, Integer, String, Text, delete
+from sqlalchemy import ForeignKey, Integer, String, Text, delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -28,6 +31,7 @@ KEPT_FOR = timedelta(hours=24)
 # A claim never completed this long after it was made belonged to a request that died.
 ABANDONED_AFTER = timedelta(minutes=2)
 REPLAYED_HEADERS = ("Location", "ETag")
+STILL_RUNNING = "A request with this Idempotency-Key is still running; retry shortly."
 
 
 class IdempotentRequest(Base):
@@ -37,6 +41,8 @@ class IdempotentRequest(Base):
         ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True
     )
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # Which request holds the claim: only it may complete or release it.
+    claim: Mapped[str] = mapped_column(String(32))
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # Null while the first request runs.
@@ -52,26 +58,43 @@ class Claim:
     session: Session
     api_key_id: int
     key: str
+    token: str
 
     def complete(self, response: Response) -> None:
-        """Store the response beside the write, in its transaction (the caller commits)."""
-        claimed = self.session.get(IdempotentRequest, (self.api_key_id, self.key))
-        assert claimed is not None
-        claimed.status_code = response.status_code
-        claimed.body = bytes(response.body).decode()
-        claimed.headers = {
-            name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
-        }
+        """Store the response beside the write, in its transaction (the caller commits);
+        refuse the write if the claim was taken over meanwhile."""
+        stored = self.session.execute(
+            update(IdempotentRequest)
+            .where(*self._mine())
+            .values(
+                status_code=response.status_code,
+                body=bytes(response.body).decode(),
+                headers={
+                    name: response.headers[name]
+                    for name in REPLAYED_HEADERS
+                    if name in response.headers
+                },
+            )
+        )
+        if stored.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict("This request took so long that a retry took its place.")
 
     def release(self) -> None:
         """Give the key up after a failed write, so a retry may run. If the database is what
         failed, the claim stays until it counts as abandoned."""
         self.session.rollback()
         try:
-            self.session.execute(_claim_of(self.api_key_id, self.key))
+            self.session.execute(delete(IdempotentRequest).where(*self._mine()))
             self.session.commit()
         except SQLAlchemyError:
             logger.warning("idempotency key %r left claimed until abandoned", self.key)
+
+    def _mine(self) -> tuple[Any, ...]:
+        return (
+            IdempotentRequest.api_key_id == self.api_key_id,
+            IdempotentRequest.key == self.key,
+            IdempotentRequest.claim == self.token,
+        )
 
 
 def idempotent(
@@ -87,11 +110,10 @@ def idempotent(
         response = write()
         session.commit()
         return response
-    fingerprint = _fingerprint(request, payload)
-    replay = _claim(session, api_key_id, key, fingerprint)
-    if replay is not None:
-        return replay
-    claim = Claim(session, api_key_id, key)
+    claim_or_replay = _claim(session, api_key_id, key, _fingerprint(request, payload))
+    if isinstance(claim_or_replay, Response):
+        return claim_or_replay
+    claim = claim_or_replay
     try:
         response = write()
         claim.complete(response)
@@ -102,16 +124,19 @@ def idempotent(
     return response
 
 
-def _claim(session: Session, api_key_id: int, key: str, fingerprint: str) -> Response | None:
+def _claim(session: Session, api_key_id: int, key: str, fingerprint: str) -> Claim | Response:
     """Claim the key for this request and commit; or the stored response to replay."""
     now = utcnow()
     session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < now - KEPT_FOR))
+    token = secrets.token_hex(16)
     session.add(
-        IdempotentRequest(api_key_id=api_key_id, key=key, fingerprint=fingerprint, created_at=now)
+        IdempotentRequest(
+            api_key_id=api_key_id, key=key, claim=token, fingerprint=fingerprint, created_at=now
+        )
     )
     try:
         session.commit()
-        return None
+        return Claim(session, api_key_id, key, token)
     except IntegrityError:
         session.rollback()
     earlier = session.get(IdempotentRequest, (api_key_id, key), populate_existing=True)
@@ -123,13 +148,25 @@ def _claim(session: Session, api_key_id: int, key: str, fingerprint: str) -> Res
             "was already used for a different request; use a new key for a new request",
             "idempotency_key_reused",
         )
-    if earlier.status_code is None:
-        if now - earlier.created_at < ABANDONED_AFTER:
-            raise Conflict("A request with this Idempotency-Key is still running; retry later.")
-        session.execute(_claim_of(api_key_id, key))
-        session.commit()
-        return _claim(session, api_key_id, key, fingerprint)
-    return _replayed(earlier)
+    if earlier.status_code is not None:
+        return _replayed(earlier)
+    if now - earlier.created_at < ABANDONED_AFTER or not _took_over(session, earlier):
+        raise Conflict(STILL_RUNNING, headers={"Retry-After": "1"})
+    return _claim(session, api_key_id, key, fingerprint)
+
+
+def _took_over(session: Session, abandoned: IdempotentRequest) -> bool:
+    """Remove an abandoned claim; false if another retry removed it first."""
+    removed = session.execute(
+        delete(IdempotentRequest).where(
+            IdempotentRequest.api_key_id == abandoned.api_key_id,
+            IdempotentRequest.key == abandoned.key,
+            IdempotentRequest.claim == abandoned.claim,
+            IdempotentRequest.status_code.is_(None),
+        )
+    )
+    session.commit()
+    return removed.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _replayed(earlier: IdempotentRequest) -> Response:
@@ -139,12 +176,6 @@ def _replayed(earlier: IdempotentRequest) -> Response:
         status_code=earlier.status_code or 200,
         headers=headers,
         media_type="application/json",
-    )
-
-
-def _claim_of(api_key_id: int, key: str) -> Any:
-    return delete(IdempotentRequest).where(
-        IdempotentRequest.api_key_id == api_key_id, IdempotentRequest.key == key
     )
 
 

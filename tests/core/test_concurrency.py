@@ -2,15 +2,23 @@
 rolled-back transaction other tests share): no update is lost, no retry writes twice."""
 
 import asyncio
+import hashlib
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from app.core.config import Settings
+from app.core.database import utcnow
+from app.core.idempotency import ABANDONED_AFTER, IdempotentRequest
+from app.incidents.schemas import IncidentCreate
 from app.incidents.service import IncidentService
+from app.keys.models import ApiKey
 from app.main import create_app
 from tests.databases import Committed, committed_database
 from tests.helpers import all_pages, api_client, assert_problem
@@ -142,8 +150,10 @@ async def test_keys_belong_to_the_api_key_that_sent_them(committed, desk):
 
 async def test_a_repeat_while_the_first_runs_is_409(desk, monkeypatch):
     create = IncidentService.create
+    writing = threading.Event()
 
     def slow_create(self: IncidentService, data: Any) -> Any:
+        writing.set()  # the key is claimed: the write is under way
         time.sleep(0.5)
         return create(self, data)
 
@@ -152,12 +162,43 @@ async def test_a_repeat_while_the_first_runs_is_409(desk, monkeypatch):
     headers = {"Idempotency-Key": "slow-one"}
 
     first = asyncio.ensure_future(desk.post("/v1/incidents", json=body, headers=headers))
-    await asyncio.sleep(0.2)
+    assert await asyncio.to_thread(writing.wait, 10)
     repeat = await desk.post("/v1/incidents", json=body, headers=headers)
 
     assert_problem(repeat, 409)
     assert (await first).status_code == 201
     assert (await desk.post("/v1/incidents", json=body, headers=headers)).status_code == 201
+
+
+async def test_exactly_one_retry_takes_over_an_abandoned_claim(committed, desk):
+    """A request died holding its key: of the retries that find it, one writes."""
+    body = {**INCIDENT, "description": "Died half-way."}
+    with committed.database.sessions() as session:
+        owner = session.scalar(select(ApiKey.id).where(ApiKey.name == "desk one"))
+        abandoned = IdempotentRequest(
+            api_key_id=owner,
+            key="after-a-crash",
+            claim="held-by-the-dead",
+            fingerprint=_fingerprint_of("/v1/incidents", body),
+            created_at=utcnow() - ABANDONED_AFTER - timedelta(seconds=1),
+        )
+        session.add(abandoned)
+        session.commit()
+    headers = {"Idempotency-Key": "after-a-crash"}
+
+    responses = await asyncio.gather(
+        *(desk.post("/v1/incidents", json=body, headers=headers) for _ in range(8))
+    )
+
+    statuses = [response.status_code for response in responses]
+    assert set(statuses) <= {201, 409} and 201 in statuses, statuses
+    assert len(await all_pages(desk, "/v1/incidents", q="Died half-way")) == 1
+
+
+def _fingerprint_of(path: str, body: dict[str, Any]) -> str:
+    """The fingerprint the service gives a POST of `body` to `path`."""
+    payload = IncidentCreate.model_validate(body).model_dump_json()
+    return hashlib.sha256(f"POST {path}\n{payload}".encode()).hexdigest()
 
 
 async def test_a_failed_write_frees_its_key_for_the_retry(desk):
