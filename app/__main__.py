@@ -1,15 +1,18 @@
 """Command line: `python -m app serve | migrate | load-demo | keys create|list|revoke`."""
 
 import argparse
+import re
 import sys
 
 import uvicorn
+from pydantic import ValidationError
 
 from app.core.config import get_settings
 from app.core.database import Database, build_engine
+from app.core.errors import AppError
 from app.core.migrations import upgrade
 from app.demo.loader import load_demo, load_demo_if_empty
-from app.keys.schemas import SCOPES, KeyCreate
+from app.keys.schemas import PREFIX_PATTERN, SCOPES, KeyCreate
 from app.keys.service import create_key, list_keys, revoke_key
 
 
@@ -32,13 +35,21 @@ def load_demo_data(force: bool) -> None:
 
 
 def keys(args: argparse.Namespace) -> None:
+    try:
+        manage_keys(args)
+    except (AppError, ValidationError) as exc:
+        sys.exit(f"error: {exc}")
+
+
+def manage_keys(args: argparse.Namespace) -> None:
     engine = build_engine(get_settings().database_url)
     with Database(engine).sessions() as session:
         if args.action == "create":
             key, token = create_key(session, KeyCreate(name=args.name, scope=args.scope))
             print(f"created {key.scope} key {key.name!r}; its token, shown only now:\n{token}")
         elif args.action == "revoke":
-            key = revoke_key(session, args.key)
+            by_prefix = re.fullmatch(PREFIX_PATTERN, args.key) is not None
+            key = revoke_key(session, **{"prefix" if by_prefix else "name": args.key})
             print(f"revoked key {key.name!r} ({key.prefix}...)")
         else:
             for key in list_keys(session):

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -212,6 +212,10 @@ async def _stale_record(request: Request, exc: Exception) -> ProblemResponse:
 
 async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, DBAPIError)
+    if isinstance(exc, DataError):  # a value the engine cannot store or compare
+        logger.info("data error: %s", exc)
+        detail = "A value in the request cannot be stored or compared by the database."
+        return problem(request, 422, "Unprocessable Content", detail)
     if _is_timeout(exc):
         logger.warning("statement timeout on %s: %s", request.url.path, exc)
         detail = "The query ran too long and was stopped; narrow it (filters, a smaller limit)."

@@ -98,6 +98,7 @@ IdempotencyKey = Annotated[
     Header(
         min_length=1,
         max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
         description="Any unique string (a UUID, say): a retry with the same key and body "
         "returns the first response instead of writing again. Kept 24 hours.",
     ),

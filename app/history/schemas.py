@@ -7,6 +7,15 @@ from pydantic import BaseModel, Field
 from app.core.schemas import ApiModel
 
 Action = Literal["create", "update", "delete", "restore"]
+Resource = Literal[
+    "sources",
+    "actors",
+    "statements",
+    "incidents",
+    "negotiation-processes",
+    "negotiation-sessions",
+    "agreements",
+]
 
 
 class FieldChange(BaseModel):
@@ -16,7 +25,7 @@ class FieldChange(BaseModel):
 
 class ChangeRead(BaseModel):
     cursor: str = Field(description="Pass as `since` to read only the changes after this one.")
-    resource: str = Field(description="The collection, e.g. `incidents`.")
+    resource: Resource = Field(description="The collection, e.g. `incidents`.")
     id: uuid.UUID = Field(description="The record changed.")
     action: Action = Field(description="`delete` entries are tombstones: the record is gone.")
     version: int = Field(description="The record's version after the change.")
@@ -43,4 +52,4 @@ class HistoryQuery(ApiModel):
 
 
 class ChangesQuery(HistoryQuery):
-    resource: str | None = Field(None, max_length=40, description="Only this collection's.")
+    resource: Resource | None = Field(None, description="Only this collection's changes.")

@@ -1,9 +1,12 @@
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+from fastapi.responses import JSONResponse
 
 from app.core.database import SessionDep
 from app.core.errors import problem_responses
 from app.keys.access import Administrator
-from app.keys.schemas import KeyCreate, KeyCreated, KeyRead
+from app.keys.schemas import PREFIX_PATTERN, KeyCreate, KeyCreated, KeyRead
 from app.keys.service import create_key, list_keys, revoke_key
 
 router = APIRouter(
@@ -30,7 +33,9 @@ def create_api_key(body: KeyCreate, session: SessionDep, _: Administrator) -> Ke
     """A new key; its `token` is in this response only."""
     key, token = create_key(session, body)
     session.commit()
-    return KeyCreated.model_validate({**KeyRead.model_validate(key).model_dump(), "token": token})
+    shown = {**KeyRead.model_validate(key).model_dump(mode="json"), "token": token}
+    # The token is in no cache, ever: this response is the only place it appears.
+    return JSONResponse(shown, 201, {"Cache-Control": "no-store"})  # type: ignore[return-value]
 
 
 @router.delete(
@@ -40,8 +45,10 @@ def create_api_key(body: KeyCreate, session: SessionDep, _: Administrator) -> Ke
     summary="Revoke an API key",
     responses=problem_responses(404, 409),
 )
-def revoke_api_key(prefix: str, session: SessionDep, _: Administrator) -> Response:
+def revoke_api_key(
+    prefix: Annotated[str, Path(pattern=PREFIX_PATTERN)], session: SessionDep, _: Administrator
+) -> Response:
     """Revoke the key with this prefix (as lists show it); it stops working at once."""
-    revoke_key(session, prefix)
+    revoke_key(session, prefix=prefix)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

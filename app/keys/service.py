@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 from app.core.database import utcnow
 from app.core.errors import Conflict, NotFound
 from app.keys.models import ApiKey
-from app.keys.schemas import KeyCreate
+from app.keys.schemas import TOKEN_PREFIX, KeyCreate
 
-TOKEN_PREFIX = "syr_"
 SHOWN_CHARACTERS = 12
 
 
@@ -40,13 +39,12 @@ def list_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
 
 
-def revoke_key(session: Session, name_or_prefix: str) -> ApiKey:
-    """Revoke the key with this name or prefix; it stops working at once."""
-    key = session.scalar(
-        select(ApiKey).where((ApiKey.name == name_or_prefix) | (ApiKey.prefix == name_or_prefix))
-    )
+def revoke_key(session: Session, prefix: str | None = None, name: str | None = None) -> ApiKey:
+    """Revoke the key with this prefix (or name); it stops working at once."""
+    chosen = ApiKey.prefix == prefix if prefix is not None else ApiKey.name == name
+    key = session.scalar(select(ApiKey).where(chosen))
     if key is None:
-        raise NotFound(f"No key named or starting {name_or_prefix!r}.")
+        raise NotFound(f"No key {'starting' if prefix else 'named'} {prefix or name!r}.")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.flush()

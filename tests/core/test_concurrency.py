@@ -127,6 +127,12 @@ async def test_a_retry_gets_the_first_response_without_writing_again(desk):
     assert len(await all_pages(desk, "/v1/incidents", q="Sent twice")) == 1
 
 
+@pytest.mark.parametrize("key", ["a\x00b", "with space", "x" * 256])
+async def test_an_idempotency_key_is_printable_and_bounded(desk, key):
+    response = await desk.post("/v1/incidents", json=INCIDENT, headers={"Idempotency-Key": key})
+    assert_problem(response, 422, "idempotency-key")
+
+
 async def test_the_same_key_with_another_body_is_422(desk):
     headers = {"Idempotency-Key": "reused"}
     await desk.post("/v1/incidents", json={**INCIDENT, "description": "One."}, headers=headers)

@@ -121,3 +121,9 @@ async def test_a_failed_write_leaves_no_history(client):
     bad = {**NEW_ACTOR, "affiliations": [{"actor_id": nobody, "kind": "member_of"}]}
     assert_problem(await client.post("/v1/actors", json=bad), 422, "affiliations.0.actor_id")
     assert (await client.get("/v1/changes", params={"since": start})).json()["data"] == []
+
+
+@pytest.mark.parametrize("resource", ["nowhere", "actors\x00"])
+async def test_the_feed_names_only_real_collections(client, resource):
+    response = await client.get("/v1/changes", params={"resource": resource})
+    assert_problem(response, 422, "resource")

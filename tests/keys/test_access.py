@@ -131,3 +131,21 @@ def test_keys_are_managed_from_the_command_line(tmp_path):
 
     app("keys", "revoke", "Data desk")
     assert "revoked" in app("keys", "list")
+
+
+async def test_a_new_token_is_never_cached(client):
+    created = await client.post("/v1/keys", json={"name": "Night desk", "scope": "read"})
+    assert created.headers["cache-control"] == "no-store"
+
+
+async def test_a_key_name_cannot_pass_for_a_key(client):
+    listed = (await client.get("/v1/keys")).json()
+    body = {"name": listed[0]["prefix"], "scope": "read"}
+    assert_problem(await client.post("/v1/keys", json=body), 422, "name")
+
+
+@pytest.mark.parametrize("prefix", ["admin tester", "syr_a%00b", "syr_"])
+async def test_revoking_takes_a_prefix_and_nothing_else(client, prefix):
+    response = await client.delete(f"/v1/keys/{prefix}")
+    assert response.status_code in (404, 422)
+    assert all(key["revoked_at"] is None for key in (await client.get("/v1/keys")).json())
