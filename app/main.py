@@ -12,6 +12,7 @@ from app.core.errors import install_error_handlers, problem_responses
 from app.core.health import router as health_router
 from app.core.middleware import install_middleware
 from app.core.openapi import finish_openapi
+from app.core.ratelimit import VerifiedKeys
 from app.history.router import router as changes_router
 from app.incidents.router import router as incidents_router
 from app.keys.access import readable
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         favicon_url=None,
     )
     app.state.settings = settings
+    app.state.verified_keys = VerifiedKeys()
     app.state.database = database or Database(
         build_engine(
             settings.database_url,

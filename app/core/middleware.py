@@ -1,6 +1,8 @@
 """What every request meets on its way in and out: CORS for the configured frontends,
 security headers, a bound on request bodies, and rate limits."""
 
+from functools import partial
+
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
@@ -9,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.config import Settings
 from app.core.errors import send_problem
 from app.core.ratelimit import HEADER_NAMES, RateLimit
+from app.keys.service import key_is_live
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -88,7 +91,12 @@ class BodyLimit:
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
-    app.add_middleware(RateLimit, settings=settings)
+    app.add_middleware(
+        RateLimit,
+        settings=settings,
+        verified=app.state.verified_keys,
+        is_live_key=partial(key_is_live, app.state.database),
+    )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,

@@ -7,12 +7,14 @@ problem with `Retry-After`. If Redis stops answering, this process counts on its
 while rather than refusing or failing requests.
 """
 
-import hashlib
 import logging
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from anyio import to_thread
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 from starlette.datastructures import Headers, MutableHeaders
@@ -20,10 +22,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import Settings
 from app.core.errors import send_problem
+from app.keys.service import token_hash
 
 logger = logging.getLogger(__name__)
 
 UNLIMITED_PATHS = ("/health",)
+MAX_LOCAL_BUCKETS = 100_000
+VOUCHED_SECONDS = 60.0
 HEADER_NAMES = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
 REDIS_RETRY_SECONDS = 5.0
 
@@ -50,19 +55,38 @@ class Counter(Protocol):
 
 
 class LocalCounter:
-    """Counts in this process: right for one worker, or when Redis is unreachable."""
+    """Counts in this process: right for one worker, or when Redis is unreachable. It keeps
+    the callers seen most recently, a bounded number of them."""
 
     def __init__(self) -> None:
-        self.windows: dict[str, tuple[int, int]] = {}
+        self.windows: OrderedDict[str, tuple[int, int]] = OrderedDict()
 
     async def count(self, bucket: str, window: int) -> int:
         current = int(time.time() // window)
-        if len(self.windows) > 100_000:  # forget callers of windows gone by
-            self.windows = {k: v for k, v in self.windows.items() if v[0] == current}
-        started, seen = self.windows.get(bucket, (current, 0))
+        started, seen = self.windows.pop(bucket, (current, 0))
         seen = seen + 1 if started == current else 1
         self.windows[bucket] = (current, seen)
+        if len(self.windows) > MAX_LOCAL_BUCKETS:
+            self.windows.popitem(last=False)
         return seen
+
+
+class VerifiedKeys:
+    """The keys the service has lately found live (by their tokens' hashes). Only these get a
+    count of their own: any other token counts against its caller's address, so inventing
+    tokens buys no extra requests."""
+
+    def __init__(self) -> None:
+        self.until: OrderedDict[str, float] = OrderedDict()
+
+    def vouch(self, digest: str) -> None:
+        self.until.pop(digest, None)
+        self.until[digest] = time.monotonic() + VOUCHED_SECONDS
+        if len(self.until) > MAX_LOCAL_BUCKETS:
+            self.until.popitem(last=False)
+
+    def __contains__(self, digest: object) -> bool:
+        return self.until.get(digest, 0.0) > time.monotonic()  # type: ignore[call-overload]
 
 
 class RedisCounter:
@@ -90,8 +114,16 @@ class RedisCounter:
 
 
 class RateLimit:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        verified: VerifiedKeys,
+        is_live_key: Callable[[str], bool],
+    ) -> None:
         self.app = app
+        self.verified = verified
+        self.is_live_key = is_live_key
         self.window = settings.rate_limit_window_seconds
         self.anonymous_limit = settings.rate_limit_anonymous
         self.key_limit = settings.rate_limit_per_key
@@ -103,12 +135,10 @@ class RateLimit:
         if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PATHS):
             await self.app(scope, receive, send)
             return
-        bucket, limit = self._bucket(scope)
-        if limit == 0:
+        usage = await self._usage(scope)
+        if usage is None:
             await self.app(scope, receive, send)
             return
-        count = await self.counter.count(bucket, self.window)
-        usage = Usage(limit, count, self.window - int(time.time()) % self.window)
         headers = usage.headers(self.window)
         if usage.exceeded:
             detail = (
@@ -126,11 +156,31 @@ class RateLimit:
 
         await self.app(scope, receive, send_with_usage)
 
-    def _bucket(self, scope: Scope) -> tuple[str, int]:
-        """Whose count a request adds to, and that caller's limit."""
-        authorization = Headers(scope=scope).get("authorization", "")
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() == "bearer" and token:
-            return "key:" + hashlib.sha256(token.encode()).hexdigest()[:32], self.key_limit
+    async def _usage(self, scope: Scope) -> Usage | None:
+        """Count the request against its key, if that key is known live, else against its
+        address; None when that count has no limit."""
+        scheme, _, token = Headers(scope=scope).get("authorization", "").partition(" ")
+        digest = token_hash(token) if scheme.lower() == "bearer" and token else None
+        if digest in self.verified:
+            return await self._count(f"key:{digest}", self.key_limit)
         client = scope.get("client")
-        return f"address:{client[0] if client else 'unknown'}", self.anonymous_limit
+        usage = await self._count(f"address:{client[0] if client else '-'}", self.anonymous_limit)
+        # Over the address's limit, a real key still gets its own count (one lookup to know).
+        if (
+            usage
+            and usage.exceeded
+            and digest
+            and await to_thread.run_sync(self.is_live_key, token)
+        ):
+            self.verified.vouch(digest)
+            return await self._count(f"key:{digest}", self.key_limit)
+        return usage
+
+    async def _live(self, token: str) -> bool:
+        return await to_thread.run_sync(self.is_live_key, token)
+
+    async def _count(self, bucket: str, limit: int) -> Usage | None:
+        if limit == 0:
+            return None
+        count = await self.counter.count(bucket, self.window)
+        return Usage(limit, count, self.window - int(time.time()) % self.window)

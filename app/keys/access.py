@@ -34,6 +34,7 @@ ANONYMOUS = Caller()
 
 
 def caller(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
@@ -46,6 +47,7 @@ def caller(
             "The API key is unknown or has been revoked.",
             headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
         )
+    request.app.state.verified_keys.vouch(key.token_hash)  # its own rate-limit count from now
     found = Caller(key_id=key.id, name=key.name, scope=key.scope)  # type: ignore[arg-type]
     session.info["caller"] = found
     return found

@@ -6,7 +6,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.database import utcnow
+from app.core.database import Database, utcnow
 from app.core.errors import Conflict, NotFound
 from app.keys.models import ApiKey
 from app.keys.schemas import TOKEN_PREFIX, KeyCreate
@@ -56,3 +56,9 @@ def live_key(session: Session, token: str) -> ApiKey | None:
     return session.scalar(
         select(ApiKey).where(ApiKey.token_hash == token_hash(token), ApiKey.revoked_at.is_(None))
     )
+
+
+def key_is_live(database: Database, token: str) -> bool:
+    """Whether the token is a live key's, in a session of its own (for middleware)."""
+    with database.sessions() as session:
+        return live_key(session, token) is not None
