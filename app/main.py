@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             pool_size=settings.database_pool_size,
             connect_timeout=settings.database_connect_timeout,
             statement_timeout=settings.statement_timeout_seconds,
+            export_timeout=settings.export_timeout_seconds,
         )
     )
     install_error_handlers(app)

@@ -26,8 +26,15 @@ class Settings(BaseSettings):
         10,
         gt=0,
         le=3600,
-        description="A query running longer is stopped and answered 503 (exports stream "
-        "unbounded once their first row is out).",
+        description="A query running longer is stopped and answered 503; an export must "
+        "start streaming within it.",
+    )
+    export_timeout_seconds: float = Field(
+        600,
+        gt=0,
+        le=86_400,
+        description="How long a CSV export of incidents may run on PostgreSQL, where one COPY "
+        "streams it all.",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

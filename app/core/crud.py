@@ -191,6 +191,7 @@ class Service(ABC, Generic[M, C]):
         # References the record already makes stay valid even if their target was deleted since.
         self._kept = _uuids(current.model_dump())
         self.apply(record, merged)
+        # Set by hand: a change to child rows alone must still date and version the record.
         record.updated_at = utcnow()  # type: ignore[attr-defined]
         self.session.flush()
         self.index(record)

@@ -169,28 +169,44 @@ def build_engine(
     pool_size: int = 5,
     connect_timeout: int = 2,
     statement_timeout: float | None = None,
+    export_timeout: float | None = None,
 ) -> Engine:
     """The engine for `url`; statements running over `statement_timeout` seconds are stopped
-    with an error (the server passes its setting; migrations and loads run unbounded)."""
+    with an error, whole-table exports over `export_timeout` (the server passes its settings;
+    migrations and loads run unbounded)."""
     url = sync_url(url)
+    options: dict[str, Any] = {EXPORT_TIMEOUT_MS: _milliseconds(export_timeout)}
     if url.startswith("sqlite"):
         _ensure_sqlite_directory(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            pool_timeout=connect_timeout,
+            execution_options=options,
+        )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         if statement_timeout is not None:
             _sqlite_statement_timeout(engine, statement_timeout)
         return engine
-    options = "-c timezone=UTC"
-    if statement_timeout is not None:
-        options += f" -c statement_timeout={int(statement_timeout * 1000)}"
+    settings = f"-c timezone=UTC -c statement_timeout={_milliseconds(statement_timeout)}"
     return create_engine(
         url,
         pool_size=pool_size,
         pool_pre_ping=True,
         pool_timeout=connect_timeout,
-        connect_args={"connect_timeout": connect_timeout, "options": options},
+        connect_args={"connect_timeout": connect_timeout, "options": settings},
+        execution_options=options,
     )
+
+
+# Execution option: how long a whole-table export may run, in ms (0: unbounded).
+EXPORT_TIMEOUT_MS = "syria_export_timeout_ms"
+
+
+def _milliseconds(seconds: float | None) -> int:
+    """A timeout as PostgreSQL takes it: whole milliseconds, 0 for none (never 0 by rounding)."""
+    return 0 if seconds is None else max(1, round(seconds * 1000))
 
 
 class Database:

@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app.core.database import EXPORT_TIMEOUT_MS
 from app.core.names import match_key
 
 SUFFIX = "_fts"
@@ -129,10 +130,11 @@ def copy_csv(session: Session, statement: Select[Any]) -> Iterator[str] | None:
 
 def _copied(session: Session, command: str, params: dict[str, Any]) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder("utf-8")()
-    driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor:  # type: ignore[union-attr]
-        # An export streams as long as it needs to: its rows flow from the first second.
-        cursor.execute("SET LOCAL statement_timeout = 0")
+    connection = session.connection()
+    export_timeout = int(connection.get_execution_options().get(EXPORT_TIMEOUT_MS, 0))
+    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        # One COPY is one statement for the whole export: it gets the export's own bound.
+        cursor.execute(f"SET LOCAL statement_timeout = {export_timeout}")
         with cursor.copy(command, params) as copy:
             for data in copy:
                 yield decoder.decode(bytes(data))

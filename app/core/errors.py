@@ -218,17 +218,24 @@ async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
         return problem(request, 422, "Unprocessable Content", detail)
     if _is_timeout(exc):
         logger.warning("statement timeout on %s: %s", request.url.path, exc)
-        detail = "The query ran too long and was stopped; narrow it (filters, a smaller limit)."
-        return problem(request, 503, "Service Unavailable", detail)
+        detail = (
+            "The request ran too long and was stopped: narrow a query (filters, a smaller "
+            "limit), or retry a write shortly."
+        )
+        return _unavailable(request, detail)
     if exc.connection_invalidated or _is_operational(exc):
         logger.warning("database unavailable: %s", exc)
-        return problem(request, 503, "Service Unavailable", "The database is unavailable.")
+        return _unavailable(request, "The database is unavailable.")
     return await _unexpected_error(request, exc)
 
 
 async def _pool_exhausted(request: Request, exc: Exception) -> ProblemResponse:
     logger.warning("no database connection free: %s", exc)
-    response = problem(request, 503, "Service Unavailable", "The service is busy; retry shortly.")
+    return _unavailable(request, "The service is busy; retry shortly.")
+
+
+def _unavailable(request: Request, detail: str) -> ProblemResponse:
+    response = problem(request, 503, "Service Unavailable", detail)
     response.headers["Retry-After"] = "1"
     return response
 

@@ -16,7 +16,7 @@ from pydantic import create_model
 from app.core.conditional import ETAG_LIST_PATTERN, etag, expected_versions, not_modified
 from app.core.crud import Service
 from app.core.database import SessionDep
-from app.core.errors import NotFound, problem_responses
+from app.core.errors import problem_responses
 from app.core.exports import (
     MEDIA_TYPES,
     csv_columns,
@@ -110,6 +110,14 @@ IfMatch = Annotated[
         pattern=ETAG_LIST_PATTERN,
         description="Required: the ETag you read (or `*`). The change applies only if the "
         "record is still at that version, else 412; without it, 428.",
+    ),
+]
+OptionalIfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        pattern=ETAG_LIST_PATTERN,
+        description="Optional here: the ETag of the deleted record, to restore that version only.",
     ),
 ]
 WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
@@ -227,7 +235,7 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         session: SessionDep,
         who: Writer,
         idempotency_key: IdempotencyKey = None,
-        if_match: Annotated[str | None, Header(max_length=200, pattern=ETAG_LIST_PATTERN)] = None,
+        if_match: OptionalIfMatch = None,
     ) -> read:  # type: ignore[valid-type]
         """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
 
@@ -247,7 +255,5 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         record_id: uuid.UUID, params: Annotated[HistoryQuery, Query()], session: SessionDep
     ) -> ChangesPage:
         """Every change to the record, oldest first: who, when, each field before and after."""
-        changes = changes_page(session, params, record=(service.resource, record_id))
-        if not changes.data and params.since is None:
-            raise NotFound(f"No {service.label} with id {record_id}.")
-        return changes
+        service(session).get(record_id, live=False)  # 404 for a record that never was
+        return changes_page(session, params, record=(service.resource, record_id))

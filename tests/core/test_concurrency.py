@@ -70,7 +70,8 @@ async def edit(client: httpx.AsyncClient, url: str, tag: str, send_if_match: boo
 
 
 @pytest.mark.parametrize("send_if_match", [True, False], ids=["if-match", "no-if-match"])
-async def test_concurrent_editors_lose_no_update(desk, send_if_match):
+async def test_concurrent_editors_lose_no_update_or_are_told_to_name_a_version(desk, send_if_match):
+    """With If-Match, every acknowledged edit holds; without, every edit is refused (428)."""
     url = await new_incident(desk, "Edits:")
     tags = [f"<{editor}.{turn}>" for editor in range(EDITORS) for turn in range(EDITS_EACH)]
 

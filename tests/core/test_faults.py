@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.core.config import Settings
 from app.core.database import sync_url
@@ -79,7 +80,7 @@ async def test_a_query_over_the_statement_timeout_is_503_and_leaves_nothing(desk
     elapsed = time.monotonic() - started
 
     body = assert_problem(response, 503)
-    assert "ran too long" in body["detail"]
+    assert "ran too long" in body["detail"] and response.headers["retry-after"]
     assert elapsed < 3
     assert await stored_sources(desk) == []
     assert (await desk.get("/v1/changes")).json()["data"] == []
@@ -91,6 +92,27 @@ async def test_a_query_over_the_statement_timeout_is_503_and_leaves_nothing(desk
 async def test_reads_keep_working_after_a_timeout(desk):
     assert_problem(await desk.post("/v1/sources", json=SOURCE), 503)
     assert (await desk.get("/v1/actors")).status_code == 200
+
+
+async def test_with_every_connection_taken_requests_get_503_not_a_wait():
+    with committed_database("desk", connect_timeout=1) as crowded:
+        engine = crowded.database.bind
+        held = []
+        while True:  # take every connection the pool will give
+            try:
+                held.append(engine.connect())  # type: ignore[union-attr]
+            except PoolTimeout:
+                break
+        app = create_app(Settings(), database=crowded.database)
+        async with api_client(app, crowded.tokens["desk"]) as client:
+            started = time.monotonic()
+            response = await client.get("/v1/actors")
+            assert time.monotonic() - started < 2
+            assert_problem(response, 503)
+            assert response.headers["retry-after"] == "1"
+            for connection in held:
+                connection.close()
+            assert (await client.get("/v1/actors")).status_code == 200
 
 
 @pytest.fixture

@@ -72,3 +72,46 @@ def test_search_terms_are_backfilled_for_rows_written_before_them():
             downgrade(engine)
         finally:
             engine.dispose()
+
+
+def test_records_written_before_the_change_log_are_on_record():
+    """Live records get a create, deleted ones a create and a delete, in the changes feed."""
+    with fresh_database_url() as url:
+        engine = build_engine(url)
+        try:
+            upgrade(engine, "4b4578c8eb6e")  # the last revision before the change log
+            sources = table(
+                "sources",
+                *(column(name) for name in ("title", "kind", "version")),
+                column("id", Uuid()),
+                column("created_at", DateTime()),
+                column("updated_at", DateTime()),
+                column("deleted_at", DateTime()),
+            )
+            live, deleted = uuid.uuid4(), uuid.uuid4()
+            now = datetime.now(UTC)
+            with engine.begin() as connection:
+                for record_id, deleted_at in ((live, None), (deleted, now)):
+                    connection.execute(
+                        sources.insert().values(
+                            id=record_id,
+                            title="Wire report",
+                            kind="news_article",
+                            version=1,
+                            created_at=now,
+                            updated_at=now,
+                            deleted_at=deleted_at,
+                        )
+                    )
+            upgrade(engine)
+            with engine.connect() as connection:
+                logged = connection.execute(
+                    text("SELECT resource, record_id, action FROM changes ORDER BY seq")
+                ).all()
+            assert [(r, uuid.UUID(str(i)), a) for r, i, a in logged] == [
+                ("sources", live, "create"),
+                ("sources", deleted, "create"),
+                ("sources", deleted, "delete"),
+            ]
+        finally:
+            engine.dispose()

@@ -60,6 +60,7 @@ async def test_restoring_a_live_record_is_409_and_an_unknown_one_404(client):
     unknown = "/v1/actors/00000000-0000-4000-8000-000000000000"
     assert_problem(await client.post(f"{unknown}/restore"), 404)
     assert_problem(await client.get(f"{unknown}/history"), 404)
+    assert_problem(await client.get(f"{unknown}/history", params={"since": "0"}), 404)
 
 
 async def test_restore_needs_a_write_key(client, anonymous):
