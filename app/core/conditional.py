@@ -2,6 +2,9 @@
 download, `If-Match` makes a change apply only to the version the editor read."""
 
 import re
+from typing import Annotated
+
+from fastapi import Header
 
 from app.core.errors import PreconditionRequired, Unprocessable
 
@@ -42,3 +45,22 @@ def expected_versions(if_match: str | None) -> frozenset[int] | None:
         return None
     strong = (m.group(0) for m in _TAGS.finditer(if_match) if not m.group(0).startswith("W/"))
     return frozenset(int(tag.strip('"')) for tag in strong if tag.strip('"').isdigit())
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        pattern=ETAG_LIST_PATTERN,
+        description="Required: the ETag you read (or `*`). The change applies only if the "
+        "record is still at that version, else 412; without it, 428.",
+    ),
+]
+OptionalIfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        pattern=ETAG_LIST_PATTERN,
+        description="Optional here: the ETag of the deleted record, to restore that version only.",
+    ),
+]

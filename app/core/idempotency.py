@@ -15,9 +15,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Header, Request, Response
 from sqlalchemy import ForeignKey, Integer, String, Text, delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -31,6 +31,16 @@ KEPT_FOR = timedelta(hours=24)
 # A claim never completed this long after it was made belonged to a request that died.
 ABANDONED_AFTER = timedelta(minutes=2)
 REPLAYED_HEADERS = ("Location", "ETag")
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Any unique string (a UUID, say): a retry with the same key and body "
+        "returns the first response instead of writing again. Kept 24 hours.",
+    ),
+]
 STILL_RUNNING = "A request with this Idempotency-Key is still running; retry shortly."
 
 

@@ -9,11 +9,11 @@ Writes need a `write` key; updates and deletes need `If-Match`; creates honour
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import create_model
 
-from app.core.conditional import ETAG_LIST_PATTERN, etag, expected_versions, not_modified
+from app.core.conditional import IfMatch, OptionalIfMatch, etag, expected_versions, not_modified
 from app.core.crud import Service
 from app.core.database import SessionDep
 from app.core.errors import problem_responses
@@ -28,7 +28,7 @@ from app.core.exports import (
     selected_fields,
     some_fields_of,
 )
-from app.core.idempotency import idempotent
+from app.core.idempotency import IdempotencyKey, idempotent
 from app.core.pagination import ListQuery, Page
 from app.history.schemas import ChangesPage, HistoryQuery
 from app.history.service import changes_page
@@ -93,33 +93,6 @@ def _list_route(
         return JSONResponse({"data": data, "next_cursor": next_cursor}, headers=headers)  # type: ignore[return-value]
 
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        min_length=1,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
-        description="Any unique string (a UUID, say): a retry with the same key and body "
-        "returns the first response instead of writing again. Kept 24 hours.",
-    ),
-]
-IfMatch = Annotated[
-    str | None,
-    Header(
-        max_length=200,
-        pattern=ETAG_LIST_PATTERN,
-        description="Required: the ETag you read (or `*`). The change applies only if the "
-        "record is still at that version, else 412; without it, 428.",
-    ),
-]
-OptionalIfMatch = Annotated[
-    str | None,
-    Header(
-        max_length=200,
-        pattern=ETAG_LIST_PATTERN,
-        description="Optional here: the ETag of the deleted record, to restore that version only.",
-    ),
-]
 WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
 
 
