@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.core.database import Database, build_engine, sync_url
@@ -24,22 +24,31 @@ def server_url() -> str | None:
 
 
 @contextmanager
+def admin_connection() -> Iterator[Connection]:
+    """A connection to the PostgreSQL server TEST_DATABASE_URL names, outside transactions."""
+    engine = create_engine(sync_url(server_url() or ""), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def fresh_database_url() -> Iterator[str]:
     url = server_url()
     if url is None:
         with tempfile.TemporaryDirectory() as directory:
             yield f"sqlite:///{Path(directory) / 'test.db'}"
         return
-    admin = create_engine(sync_url(url), isolation_level="AUTOCOMMIT")
     name = f"syria_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    with admin_connection() as admin:
+        admin.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(sync_url(url)).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        with admin_connection() as admin:
+            admin.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @dataclass

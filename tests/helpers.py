@@ -9,10 +9,12 @@ from fastapi import FastAPI
 
 
 @asynccontextmanager
-async def api_client(app: FastAPI, token: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the app, sending `token` as its API key if given."""
+async def api_client(
+    app: FastAPI, token: str | None = None, address: str = "127.0.0.1"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app calling from `address`, sending `token` as its API key if given."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
     async with httpx.AsyncClient(
         transport=transport, base_url="http://test", headers=headers
     ) as client:

@@ -25,7 +25,7 @@ from app.core.errors import (
 from app.core.exports import Columns, csv_text
 from app.core.pagination import ListQuery, SortKey, keyset, ordering, paginate
 from app.core.schemas import ApiModel, PatchModel, json_time
-from app.history.schemas import Action
+from app.history.schemas import Action, Resource
 from app.history.service import record_change
 
 M = TypeVar("M", bound=Base)
@@ -68,6 +68,11 @@ class Repository(Generic[M]):
         """The live records with these ids, loaded as reads load them."""
         chosen = self.live().where(self._id.in_(record_ids)).options(*self.load_options)
         return list(self.session.scalars(chosen))
+
+    def exists(self, record_id: uuid.UUID) -> bool:
+        """Whether the record was ever created (deleted or not), without loading it."""
+        found = self.session.scalar(select(self._id).where(self._id == record_id))
+        return found is not None
 
     def page(self, query: ListQuery) -> tuple[list[M], str | None]:
         return paginate(self.session, self._listed(query), self.order(query), query)
@@ -134,7 +139,7 @@ class Service(ABC, Generic[M, C]):
     read_schema: type[BaseModel]
     label: ClassVar[str] = "record"
     # The collection's name in URLs and in the change log, e.g. "incidents".
-    resource: ClassVar[str]
+    resource: ClassVar[Resource]
     # What `apply` replaces beyond what a read loads (e.g. search terms).
     write_options: ClassVar[Sequence[LoaderOption]] = ()
 

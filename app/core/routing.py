@@ -16,7 +16,7 @@ from pydantic import create_model
 from app.core.conditional import IfMatch, OptionalIfMatch, etag, expected_versions, not_modified
 from app.core.crud import Service
 from app.core.database import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import NotFound, problem_responses
 from app.core.exports import (
     MEDIA_TYPES,
     csv_columns,
@@ -228,5 +228,6 @@ def _item_routes(router: APIRouter, singular: str, service: ServiceClass) -> Non
         record_id: uuid.UUID, params: Annotated[HistoryQuery, Query()], session: SessionDep
     ) -> ChangesPage:
         """Every change to the record, oldest first: who, when, each field before and after."""
-        service(session).get(record_id, live=False)  # 404 for a record that never was
+        if not service(session).repository.exists(record_id):
+            raise NotFound(f"No {service.label} with id {record_id}.")
         return changes_page(session, params, record=(service.resource, record_id))

@@ -5,18 +5,16 @@ leaves nothing behind."""
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.core.config import Settings
-from app.core.database import sync_url
 from app.main import create_app
-from tests.databases import Committed, committed_database, server_url
+from tests.databases import Committed, admin_connection, committed_database, server_url
 from tests.helpers import api_client, assert_problem
 
 pytestmark = pytest.mark.anyio
@@ -119,16 +117,6 @@ async def test_with_every_connection_taken_requests_get_503_not_a_wait():
 def outage() -> Iterator[Committed]:
     with committed_database("desk") as committed:
         yield committed
-
-
-@contextmanager
-def admin_connection() -> Iterator[Connection]:
-    engine = create_engine(sync_url(server_url() or ""), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        engine.dispose()
 
 
 def set_database_up(url: str, up: bool) -> None:

@@ -2,30 +2,17 @@
 every worker and host shares one count."""
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
-import httpx
 import pytest
 import redis
 
 from app.core.config import Settings
 from app.main import create_app
-from tests.helpers import assert_problem
+from tests.helpers import api_client, assert_problem
 
 pytestmark = pytest.mark.anyio
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@asynccontextmanager
-async def caller(
-    app, address: str = "203.0.113.7", token: str | None = None
-) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, client=(address, 40000))
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
-        yield c
 
 
 # A day's window, aligned on midnight UTC: no test's count is reset half-way.
@@ -38,7 +25,7 @@ def limited(database, **settings) -> object:
 
 
 async def test_every_response_says_where_the_caller_stands(database):
-    async with caller(limited(database)) as client:
+    async with api_client(limited(database), address="203.0.113.7") as client:
         first = await client.get("/v1/actors")
         second = await client.get("/v1/nowhere")
     assert first.headers["ratelimit-limit"] == "3"
@@ -51,7 +38,7 @@ async def test_every_response_says_where_the_caller_stands(database):
 
 
 async def test_over_the_limit_is_429_with_retry_after(database):
-    async with caller(limited(database)) as client:
+    async with api_client(limited(database), address="203.0.113.7") as client:
         for _ in range(3):
             assert (await client.get("/v1/actors")).status_code == 200
         refused = await client.get("/v1/actors")
@@ -64,18 +51,21 @@ async def test_over_the_limit_is_429_with_retry_after(database):
 
 async def test_each_address_and_each_key_has_its_own_count(database, tokens):
     app = limited(database)
-    async with caller(app, "203.0.113.8") as first, caller(app, "203.0.113.9") as second:
+    async with (
+        api_client(app, address="203.0.113.8") as first,
+        api_client(app, address="203.0.113.9") as second,
+    ):
         for _ in range(3):
             await first.get("/v1/actors")
         assert (await first.get("/v1/actors")).status_code == 429
         assert (await second.get("/v1/actors")).status_code == 200
-    async with caller(app, "203.0.113.8", tokens["read"]) as keyed:
+    async with api_client(app, tokens["read"], address="203.0.113.8") as keyed:
         statuses = [(await keyed.get("/v1/actors")).status_code for _ in range(6)]
     assert statuses == [200] * 5 + [429]
 
 
 async def test_invented_tokens_count_against_their_address(database):
-    async with caller(limited(database), "203.0.113.10") as client:
+    async with api_client(limited(database), address="203.0.113.10") as client:
         statuses = [
             (
                 await client.get("/openapi.json", headers={"Authorization": f"Bearer syr_{n}"})
@@ -87,17 +77,17 @@ async def test_invented_tokens_count_against_their_address(database):
 
 async def test_a_real_key_is_counted_on_its_own_even_from_a_busy_address(database, tokens):
     app = limited(database)
-    async with caller(app, "203.0.113.11") as anonymous:
+    async with api_client(app, address="203.0.113.11") as anonymous:
         for _ in range(4):
             await anonymous.get("/v1/actors")
-    async with caller(app, "203.0.113.11", tokens["read"]) as keyed:
+    async with api_client(app, tokens["read"], address="203.0.113.11") as keyed:
         response = await keyed.get("/v1/actors")
     assert response.status_code == 200
     assert response.headers["ratelimit-limit"] == "5"
 
 
 async def test_health_checks_are_never_limited(database):
-    async with caller(limited(database)) as client:
+    async with api_client(limited(database), address="203.0.113.7") as client:
         statuses = {(await client.get("/health")).status_code for _ in range(5)}
     assert statuses == {200}
 
@@ -109,7 +99,10 @@ async def test_workers_share_one_count_through_redis(database):
     for key in store.scan_iter(key_prefix):
         store.delete(key)
     one, other = limited(database, redis_url=REDIS_URL), limited(database, redis_url=REDIS_URL)
-    async with caller(one, address) as first, caller(other, address) as second:
+    async with (
+        api_client(one, address=address) as first,
+        api_client(other, address=address) as second,
+    ):
         statuses = [
             (await first.get("/v1/actors")).status_code,
             (await second.get("/v1/actors")).status_code,
@@ -123,6 +116,6 @@ async def test_workers_share_one_count_through_redis(database):
 
 async def test_without_redis_the_limit_still_holds_in_process(database):
     app = limited(database, redis_url="redis://127.0.0.1:1/0")
-    async with caller(app) as client:
+    async with api_client(app, address="203.0.113.7") as client:
         statuses = [(await client.get("/v1/actors")).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
