@@ -39,9 +39,12 @@ fuzz: $(VENV)/.installed-test
 		$(BIN)/python -m tests.fuzz.run; \
 	fi
 
+## Style, types (mypy, strict) and the layers (import-linter contracts in pyproject.toml).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

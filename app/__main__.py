@@ -25,8 +25,9 @@ def migrate() -> None:
 
 def load_demo_data(force: bool) -> None:
     engine = build_engine(get_settings().database_url)
-    with Database(engine).sessions() as session:
+    with Database(engine).writer_sessions() as session:
         counts = load_demo(session) if force else load_demo_if_empty(session)
+        session.commit()
     engine.dispose()
     if counts is None:
         print("database already holds data: demo dataset not loaded (use --force)")
@@ -97,4 +98,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -6,20 +6,21 @@ from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.actors.router import router as actors_router
+from app.api.access import readable
+from app.api.health import router as health_router
+from app.api.middleware import install_middleware
+from app.api.openapi import finish_openapi
+from app.api.ratelimit import VerifiedKeys
 from app.core.config import Settings, get_settings
 from app.core.database import Database, build_engine
 from app.core.errors import install_error_handlers, problem_responses
-from app.core.health import router as health_router
-from app.core.middleware import install_middleware
-from app.core.openapi import finish_openapi
-from app.core.ratelimit import VerifiedKeys
 from app.history.router import router as changes_router
 from app.incidents.router import router as incidents_router
-from app.keys.access import readable
 from app.keys.router import router as keys_router
 from app.negotiations.router import router as negotiations_router
 from app.sources.router import router as sources_router
 from app.statements.router import router as statements_router
+from app.timeline.router import router as timeline_router
 
 DESCRIPTION = """
 Who did what, who said what about whom, and who met whom at which negotiating table in the
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(keys_router)
     for router in (
         sources_router,
+        timeline_router,
         actors_router,
         statements_router,
         incidents_router,
@@ -76,4 +78,4 @@ def _finish_openapi(app: FastAPI, public_reads: bool) -> None:
             app.openapi_schema = finish_openapi(build_openapi(), public_reads)
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to finish it

@@ -1,9 +1,9 @@
 """Every table, imported once so the metadata (and Alembic) sees the whole schema."""
 
 from app.actors.models import Actor, ActorAlias, Affiliation
+from app.api.idempotency import IdempotentRequest
+from app.core.changelog import Change
 from app.core.database import Base
-from app.core.idempotency import IdempotentRequest
-from app.history.models import Change
 from app.incidents.models import Incident, IncidentActor
 from app.keys.models import ApiKey
 from app.negotiations.models import (

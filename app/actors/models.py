@@ -55,9 +55,3 @@ class Affiliation(Base):
     title: Mapped[str | None] = mapped_column(String(300))
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
-
-    actor: Mapped[Actor] = relationship(lazy="raise", foreign_keys=[actor_id])
-
-    @property
-    def actor_name(self) -> str:
-        return self.actor.name

@@ -1,39 +1,47 @@
 import uuid
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, Subquery, case, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
-from app.actors.models import Actor, Affiliation
-from app.actors.schemas import ActorQuery
-from app.core.crud import Repository
+from app.actors.models import Actor, ActorAlias, Affiliation
+from app.actors.schemas import ActorQuery, ActorRead
 from app.core.names import SKELETON_MARK, match_key
 from app.core.pagination import SortKey
-from app.core.search import ids_matching, term_condition
+from app.core.records import RecordRepository, S
+from app.core.search import ids_matching, term_condition, term_rows
+from app.core.shapes import Linked, Shape
 
-SORTS = {None: [SortKey.of(Actor.name_key), SortKey.of(Actor.id)]}
+BY_NAME = [SortKey.of(Actor.name_key), SortKey.of(Actor.id)]
+Affiliated = aliased(Actor, name="affiliated")
+ACTOR_SHAPE = Shape(
+    ActorRead,
+    select(Actor.id, Actor.created_at, Actor.updated_at, Actor.version, Actor.name, Actor.kind,
+           Actor.country, Actor.description, Actor.external_ids),
+    aliases=Linked(
+        select(ActorAlias.actor_id, ActorAlias.name, ActorAlias.kind, ActorAlias.language),
+        [ActorAlias.position],
+    ),
+    affiliations=Linked(
+        select(Affiliation.subject_id, Affiliation.actor_id,
+               Affiliated.name.label("actor_name"), Affiliation.kind, Affiliation.title,
+               Affiliation.start_date, Affiliation.end_date)
+        .join(Affiliated, Affiliated.id == Affiliation.actor_id),
+        [Affiliation.position],
+    ),
+)  # fmt: skip
 
 
-class ActorRepository(Repository[Actor]):
+class ActorRepository(RecordRepository[Actor, ActorQuery]):
     model = Actor
-    load_options = (
-        selectinload(Actor.aliases),
-        selectinload(Actor.affiliations).selectinload(Affiliation.actor),
-    )
+    shape = ACTOR_SHAPE
 
-    sorts = SORTS
-
-    def conditions(self, query: ActorQuery) -> list[ColumnElement[bool]]:
-        conditions = []
+    def filtered(self, statement: S, query: ActorQuery) -> S:
         if query.kind:
-            conditions.append(Actor.kind.in_(query.kind))
+            statement = statement.where(Actor.kind.in_(query.kind))
         if query.affiliated_with:
             named = actor_ids(self.session, query.affiliated_with)
-            conditions.append(Actor.id.in_(_with_affiliates(named)))
-        return conditions
-
-    def filtered(self, statement: Select[tuple[Actor]], query: ActorQuery) -> Select[tuple[Actor]]:
-        statement = super().filtered(statement, query)
+            statement = statement.where(Actor.id.in_(_with_affiliates(named)))
         if query.q is None:
             return statement
         ranked = _ranked_matches(query.q)
@@ -41,9 +49,8 @@ class ActorRepository(Repository[Actor]):
 
     def order(self, query: ActorQuery) -> list[SortKey]:
         if query.q is None:
-            return super().order(query)
-        score = _ranked_matches(query.q).c.score
-        return [SortKey("score", score, int), *self.sorts[None]]
+            return BY_NAME
+        return [SortKey("score", _ranked_matches(query.q).c.score, int), *BY_NAME]
 
 
 def actor_ids(session: Session, texts: list[str]) -> list[uuid.UUID]:
@@ -85,7 +92,7 @@ def _with_affiliates(named: list[uuid.UUID]) -> Select[tuple[uuid.UUID]]:
 def _ranked_matches(text: str) -> Subquery:
     """Actors matching `text`, each scored by its best match: 0 the exact canonical name,
     1 an exact alias or word run, 2 a word prefix, 3 a sound-alike (skeleton)."""
-    row = Actor.terms.property.mapper.class_  # type: ignore[attr-defined]
+    row = term_rows(Actor)
     key = match_key(text)
     condition = term_condition(row.term, text)
     exact_name = select(Actor.name_key).where(Actor.id == row.record_id).scalar_subquery()

@@ -1,35 +1,66 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
-from app.actors.schemas import ActorQuery
+from app.actors.schemas import ActorCreate, ActorPage, ActorQuery, ActorRead, ActorUpdate
 from app.actors.service import ActorService
-from app.actors.timeline import TimelinePage, TimelineQuery, timeline
+from app.api.access import Writer
+from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.exports import listing
+from app.api.idempotency import Idempotent
+from app.api.operations import Operations
 from app.core.database import SessionDep
-from app.core.errors import problem_responses
-from app.core.routing import crud_router
+from app.history.schemas import ChangesPage, HistoryQuery
+from app.history.service import history_of
 
 router = APIRouter()
+ACTORS = Operations("actor", "actors")
 
 
-@router.get(
-    "/v1/actors/{record_id}/timeline",
-    tags=["actors"],
-    operation_id="actor_timeline",
-    responses=problem_responses(404, 422, 500, 503),
-)
-def actor_timeline(
-    record_id: uuid.UUID, params: Annotated[TimelineQuery, Query()], session: SessionDep
-) -> TimelinePage:
-    """One chronology of the actor's statements, incidents and negotiation sessions."""
-    return timeline(session, record_id, params)
+@router.get("/v1/actors", response_model=ActorPage, **ACTORS.list(ActorQuery))
+def list_actors(
+    query: Annotated[ActorQuery, Query()], request: Request, session: SessionDep
+) -> Response:
+    return listing(request, ActorService(session), query)
 
 
-router.include_router(
-    crud_router(
-        singular="actor",
-        service=ActorService,
-        query=ActorQuery,
-    )
-)
+@router.post("/v1/actors", response_model=ActorRead, **ACTORS.create())
+def create_actor(body: ActorCreate, session: SessionDep, once: Idempotent) -> Response:
+    return once.create(body, lambda: ActorService(session).create(body))
+
+
+@router.get("/v1/actors/{record_id}", response_model=ActorRead, **ACTORS.read())
+def read_actor(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return fresh(request, ActorService(session).read(record_id))
+
+
+@router.patch("/v1/actors/{record_id}", response_model=ActorRead, **ACTORS.update())
+def update_actor(
+    record_id: uuid.UUID, body: ActorUpdate, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    return written(ActorService(session).update(record_id, body, expected))
+
+
+@router.delete("/v1/actors/{record_id}", **ACTORS.delete())
+def delete_actor(
+    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    ActorService(session).delete(record_id, expected)
+    return Response(status_code=204)
+
+
+@router.post("/v1/actors/{record_id}/restore", response_model=ActorRead, **ACTORS.restore())
+def restore_actor(
+    record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
+) -> Response:
+    """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
+    return once.restore(lambda: ActorService(session).restore(record_id, expected))
+
+
+@router.get("/v1/actors/{record_id}/history", **ACTORS.history())
+def actor_history(
+    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+) -> ChangesPage:
+    """Every change to the record, oldest first: who, when, each field before and after."""
+    return history_of(ActorService(session), record_id, query)

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from app.core.pagination import ListQuery
+from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
     Label,
@@ -12,12 +12,13 @@ from app.core.schemas import (
     LongText,
     Name,
     NoNul,
+    PatchModel,
     ReadModel,
     ReadPart,
     Unique,
     many,
     ordered_after,
-    patch_model,
+    patch_of,
 )
 
 ActorKind = Literal[
@@ -73,7 +74,9 @@ class ActorCreate(ApiModel):
     affiliations: Annotated[list[AffiliationIn], Unique] = many("Dated links to other actors.")
 
 
-ActorUpdate = patch_model(ActorCreate)
+@patch_of(ActorCreate)
+class ActorUpdate(PatchModel):
+    """Partial update of a Actor."""
 
 
 class AliasRead(ReadPart):
@@ -101,6 +104,13 @@ class ActorRead(ReadModel):
     affiliations: list[AffiliationRead]
 
 
+class ActorRef(ReadPart):
+    """An actor named beside its id, so a frontend can show it without another call."""
+
+    id: uuid.UUID
+    name: str
+
+
 class ActorQuery(ListQuery):
     q: Name | None = Field(
         None,
@@ -115,3 +125,8 @@ class ActorQuery(ListQuery):
         description="An actor (id, name or alias) and every actor member of, leading, "
         "representing or part of it, at any depth: all of Jaish al-Islam's people.",
     )
+    fields: str | None = fields_field(ActorRead)
+    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+
+
+ActorPage = page_of(ActorRead)

@@ -1,19 +1,14 @@
-from sqlalchemy.orm import selectinload
-
 from app.actors.models import Actor, ActorAlias, Affiliation
 from app.actors.repository import ActorRepository
-from app.actors.schemas import ActorCreate, ActorRead, ActorUpdate
-from app.core.crud import Service, set_columns
+from app.actors.schemas import ActorCreate, ActorQuery
 from app.core.names import match_key
+from app.core.records import RecordService, set_columns
 from app.core.search import set_terms
 
 
-class ActorService(Service[Actor, ActorCreate]):
+class ActorService(RecordService[Actor, ActorCreate, ActorQuery]):
     repository_class = ActorRepository
     create_schema = ActorCreate
-    update_schema = ActorUpdate
-    read_schema = ActorRead
-    write_options = (selectinload(Actor.terms),)
     label = "actor"
     resource = "actors"
 

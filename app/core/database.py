@@ -14,6 +14,8 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     MetaData,
+    Row,
+    Select,
     TypeDecorator,
     create_engine,
     event,
@@ -28,6 +30,10 @@ from sqlalchemy.orm import (
     mapped_column,
     sessionmaker,
 )
+
+# A select, and a row, of any columns (both are generic over the types of their columns).
+AnySelect = Select[*tuple[Any, ...]]
+AnyRow = Row[*tuple[Any, ...]]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -87,6 +93,8 @@ class Base(DeclarativeBase):
 class RecordMixin:
     """Identity, timestamps, optimistic-concurrency version and soft deletion of a record."""
 
+    __tablename__: str
+
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
@@ -95,7 +103,7 @@ class RecordMixin:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.version}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.version}
 
 
 def child_table(owner: Any, name: str, row: type, *table_args: Any) -> Any:
@@ -223,12 +231,26 @@ class Database:
         self.writer_sessions = sessionmaker(bind=writer_bind, **options)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; the write path commits it, everything else is rolled back."""
+def request_session(request: Request) -> Iterator[Session]:
+    """The request's session, open until its response has been sent: a streamed export reads
+    through it after the handler has returned."""
     database: Database = request.app.state.database
     writes = request.method not in ("GET", "HEAD", "OPTIONS")
     with (database.writer_sessions if writes else database.sessions)() as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+def unit_of_work(session: Annotated[Session, Depends(request_session)]) -> Iterator[Session]:
+    """The one place a request commits: after its handler, before its response is sent (this
+    dependency's scope is the handler's). Any error rolls the whole request back. Services and
+    repositories only flush."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]
+RequestSession = Annotated[Session, Depends(request_session)]

@@ -1,5 +1,5 @@
-"""The one seam where the engines differ: full-text search, date arithmetic, CSV copy and
-the change log's commit order.
+"""The one seam where the engines differ: full-text search, date arithmetic, CSV copy (and
+the text of its cells) and the change log's commit order.
 
 Full-text search:
 Each searchable table has a side table `<table>_fts` of (record_id, document): an FTS5 virtual
@@ -14,14 +14,17 @@ import codecs
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, time
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Double,
-    Select,
+    Interval,
+    SQLColumnExpression,
     TableClause,
+    Text,
     Uuid,
     cast,
     column,
@@ -34,14 +37,15 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from app.core.database import EXPORT_TIMEOUT_MS
+from app.core.database import EXPORT_TIMEOUT_MS, AnySelect
 from app.core.names import match_key
 
 SUFFIX = "_fts"
 # PostgreSQL's configuration that only lowercases: the text arrives folded already.
-SIMPLE = literal_column("'simple'::regconfig")
+SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 MAX_WORDS = 16
 
 
@@ -91,7 +95,7 @@ def match(session: Session, table_name: str, text: str) -> Match:
         # As double precision: a real would come back rounded and break the cursor's equality.
         rank = -cast(func.ts_rank(side.c.document, query), Double)
         return Match(side, side.c.document.op("@@")(query), rank)
-    fts = literal_column(side.name)
+    fts: ColumnElement[Any] = literal_column(side.name)
     query_text = " AND ".join(f'"{word}"*' for word in words)
     return Match(side, fts.op("MATCH")(query_text), func.bm25(fts))
 
@@ -101,21 +105,21 @@ def matching_words(text: str) -> list[str]:
     return match_key(text).split()[:MAX_WORDS]
 
 
-def month_of(session: Session, day: ColumnElement[Any]) -> ColumnElement[str]:
+def month_of(session: Session, day: SQLColumnExpression[Any]) -> ColumnElement[str]:
     """`YYYY-MM` of a date."""
     if _postgresql(session):
         return func.to_char(day, "YYYY-MM")
     return func.strftime("%Y-%m", day)
 
 
-def year_of(session: Session, day: ColumnElement[Any]) -> ColumnElement[str]:
+def year_of(session: Session, day: SQLColumnExpression[Any]) -> ColumnElement[str]:
     """`YYYY` of a date."""
     if _postgresql(session):
         return func.to_char(day, "YYYY")
     return func.strftime("%Y", day)
 
 
-def copy_csv(session: Session, statement: Select[Any]) -> Iterator[str] | None:
+def copy_csv(session: Session, statement: AnySelect) -> Iterator[str] | None:
     """The rows of `statement` as CSV (with a header), streamed by PostgreSQL's COPY: far
     faster than building rows in Python. None on engines without COPY."""
     if not _postgresql(session):
@@ -132,7 +136,8 @@ def _copied(session: Session, command: str, params: dict[str, Any]) -> Iterator[
     decoder = codecs.getincrementaldecoder("utf-8")()
     connection = session.connection()
     export_timeout = int(connection.get_execution_options().get(EXPORT_TIMEOUT_MS, 0))
-    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:  # type: ignore[union-attr]  # psycopg's connection, on PostgreSQL
         # One COPY is one statement for the whole export: it gets the export's own bound.
         cursor.execute(f"SET LOCAL statement_timeout = {export_timeout}")
         with cursor.copy(command, params) as copy:
@@ -146,6 +151,36 @@ def iso_utc(moment: ColumnElement[Any]) -> ColumnElement[str]:
     microseconds only when there are any."""
     text = func.to_char(func.timezone("UTC", moment), 'YYYY-MM-DD"T"HH24:MI:SS.US')
     return func.regexp_replace(text, r"\.000000$", "") + "Z"
+
+
+def clock_time(moment: ColumnElement[Any]) -> ColumnElement[str]:
+    """A PostgreSQL time of day as Python writes it: `11:25:00`, or `11:25:00.500000`."""
+    text = func.to_char(cast(moment, Interval), "HH24:MI:SS.US")
+    return func.regexp_replace(text, r"\.000000$", "")
+
+
+def cell_text(value: ColumnElement[Any], kind: Any) -> ColumnElement[str]:
+    """A value as CSV cells write it (app.core.shapes.csv_cell), in PostgreSQL."""
+    if kind is datetime:
+        return iso_utc(value)
+    if kind is time:
+        return clock_time(value)
+    return cast(value, Text)
+
+
+def described(label: ColumnElement[str], details: list[ColumnElement[str]]) -> ColumnElement[str]:
+    """An item named with its other facts in brackets, `name (a, b)`, as CSV cells write it:
+    null facts left out, and no brackets when none are left (PostgreSQL)."""
+    if not details:
+        return label
+    facts = func.nullif(func.concat_ws(", ", *details), "")
+    return label + func.coalesce(" (" + facts + ")", "")
+
+
+def joined(items: AnySelect, text: ColumnElement[str], order: list[Any]) -> ColumnElement[str]:
+    """The `text` of each of `items`, in `order`, joined by `; ` into one cell (PostgreSQL)."""
+    separator: ColumnElement[Any] = aggregate_order_by(literal_column("'; '"), *order)
+    return items.with_only_columns(func.string_agg(text, separator)).scalar_subquery()
 
 
 def _postgresql(session: Session) -> bool:

@@ -272,12 +272,3 @@ def install_error_handlers(app: FastAPI) -> None:
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries declaring the problem responses a route can give."""
     return {status: {"model": Problem, "description": _title(status)} for status in statuses}
-
-
-def problem_media_types(openapi: dict[str, Any]) -> dict[str, Any]:
-    """Declare every 4xx and 5xx body as `application/problem+json`, as it is sent."""
-    for operation in (op for path in openapi["paths"].values() for op in path.values()):
-        for status, response in operation["responses"].items():
-            if status[0] in "45" and "application/json" in response.get("content", {}):
-                response["content"] = {PROBLEM_MEDIA_TYPE: response["content"]["application/json"]}
-    return openapi

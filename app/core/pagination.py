@@ -7,14 +7,15 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, and_, or_, tuple_
+from pydantic import BaseModel, Field, create_model
+from sqlalchemy import ColumnElement, and_, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.core.database import AnySelect
 from app.core.errors import Unprocessable
-from app.core.schemas import ApiModel, ordered_after
+from app.core.schemas import ApiModel
 
 T = TypeVar("T")
 
@@ -50,20 +51,55 @@ class ListQuery(PageQuery):
     )
 
 
-class DateRange(ApiModel):
-    """Filters by an inclusive date range."""
-
-    from_: date | None = Field(None, alias="from", description="On or after this date.")
-    to: date | None = Field(None, description="On or before this date.")
-
-    _to_after_from = ordered_after("to", "from_")
-
-
 class Page(BaseModel, Generic[T]):
     data: list[T] = Field(description="The rows of this page.")
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null at the end."
     )
+
+
+def fields_field(read: type[BaseModel]) -> Any:
+    """A list's `fields=` parameter: comma-separated names of its read schema's fields."""
+    names = "|".join(read.model_fields)
+    return Field(
+        None,
+        max_length=1000,
+        pattern=f"^({names})(,({names}))*$",
+        description="Comma-separated fields to return, e.g. `id,name`.",
+    )
+
+
+def format_field(*streamed: ExportFormat) -> Any:
+    """A list's `format=` parameter, offering JSON pages and these streamed formats."""
+    named = ", ".join(f"`{fmt}`" for fmt in streamed)
+    return Field(
+        None,
+        description=f"{named} streams every matching row, ignoring `limit`; "
+        "`Accept: text/csv` does the same as `csv`.",
+    )
+
+
+def offered_formats(query: type[ListQuery]) -> tuple[str, ...]:
+    """The formats a list offers: those its query's `format=` accepts."""
+    annotation = query.model_fields["format"].annotation
+    return tuple(value for choice in get_args(annotation) for value in get_args(choice))
+
+
+def page_of(read: type[BaseModel]) -> type[BaseModel]:
+    """A list's page: its rows are whole records, or some `fields=` of each (none required)."""
+    some: dict[str, Any] = {
+        name: (info.annotation, Field(None, description=info.description))
+        for name, info in read.model_fields.items()
+    }
+    fields = create_model(f"{read.__name__}Fields", **some)
+    resource = read.__name__.removesuffix("Read")
+    rows = read | fields  # a union of the two schemas, made at import
+    return create_model(f"{resource}Page", __base__=Page[rows])  # type: ignore[valid-type]  # see above
+
+
+def selected_fields(query: ListQuery) -> list[str] | None:
+    """The fields asked for by `fields=`, each named once, in the order given."""
+    return None if query.fields is None else list(dict.fromkeys(query.fields.split(",")))
 
 
 @dataclass(frozen=True)
@@ -95,7 +131,7 @@ _PARSERS: dict[type, Callable[[Any], Any]] = {
 
 
 def paginate(
-    session: Session, statement: Select[Any], order: Sequence[SortKey], query: PageQuery
+    session: Session, statement: AnySelect, order: Sequence[SortKey], query: PageQuery
 ) -> tuple[list[Any], str | None]:
     """One page of `statement` in `order` (which must end with a unique column): its rows (an
     entity, or a tuple when the statement selects several columns), and the next cursor."""
@@ -112,7 +148,7 @@ def ordering(order: Sequence[SortKey]) -> list[ColumnElement[Any]]:
     return [key.expression.desc() if key.descending else key.expression.asc() for key in order]
 
 
-def keyset(statement: Select[Any], order: Sequence[SortKey], query: PageQuery) -> Select[Any]:
+def keyset(statement: AnySelect, order: Sequence[SortKey], query: PageQuery) -> AnySelect:
     """The statement of one page: after the cursor, in order, one row more than the limit
     (to know if there is a next page), with the sort keys' values as extra columns."""
     if query.cursor is not None:

@@ -1,11 +1,10 @@
 """Building blocks every domain's request and response schemas share."""
 
-import calendar
-import math
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, time
 from functools import cache
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -43,49 +42,27 @@ def _trimmed(value: str) -> str:
     return value.strip()
 
 
-def text(max_length: int) -> Any:
-    """A string of at most `max_length` characters, not blank and free of NUL bytes, stored
-    without its surrounding whitespace."""
-    return Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=max_length),
-        AfterValidator(_trimmed),
-        WithJsonSchema(
-            {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN}
-        ),
-    ]
+def _length(max_length: int) -> StringConstraints:
+    return StringConstraints(min_length=1, max_length=max_length)
 
 
-Name = text(300)
-Label = text(100)
-Url = text(2048)
-LongText = text(20_000)
+def _text_schema(max_length: int) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN}
+    )
+
+
+# Text of at most so many characters, not blank and free of NUL bytes, stored without its
+# surrounding whitespace.
+_Trimmed = AfterValidator(_trimmed)
+Name = Annotated[str, _length(300), _Trimmed, _text_schema(300)]
+Label = Annotated[str, _length(100), _Trimmed, _text_schema(100)]
+Url = Annotated[str, _length(2048), _Trimmed, _text_schema(2048)]
+LongText = Annotated[str, _length(20_000), _Trimmed, _text_schema(20_000)]
+SearchText = Annotated[str, _length(200), _Trimmed, _text_schema(200)]
 LanguageTag = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
 ]
-
-
-def _as_utc(value: datetime) -> datetime:
-    """A naive time is taken as UTC; an aware one is converted to UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:
-        raise ValueError("is out of range once converted to UTC") from exc
-
-
-def json_time(value: datetime) -> str:
-    """A UTC timestamp as responses write it (`...Z`), for rows serialised without pydantic."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _time_as_utc(value: time) -> time:
-    if value.tzinfo is None:
-        return value
-    offset = value.utcoffset() or timedelta()
-    moment = datetime.combine(date(2000, 1, 2), value.replace(tzinfo=None)) - offset
-    return moment.time()
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -96,33 +73,6 @@ def _unique(values: list[Any]) -> list[Any]:
             raise PydanticCustomError("cross_field", f"item {index} repeats an earlier one")
         seen.add(key)
     return values
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
-UtcTime = Annotated[time, AfterValidator(_time_as_utc)]
-# A time of day as responses write it (UTC, without an offset, so not JSON Schema's `time`).
-ClockTime = Annotated[
-    time,
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?$",
-            "description": "Time of day in UTC, e.g. 11:25:00.",
-        }
-    ),
-]
-DatePrecision = Literal["day", "week", "month", "year"]
-
-
-def last_day_of(day: date, precision: str) -> date:
-    """The last day a date of this precision may stand for: "January 2017" ends on the 31st."""
-    if precision == "week":
-        return day + timedelta(days=6)
-    if precision == "month":
-        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-    if precision == "year":
-        return date(day.year, 12, 31)
-    return day
 
 
 class _UniqueItems:
@@ -136,57 +86,6 @@ class _UniqueItems:
 
 
 Unique = _UniqueItems()
-
-SearchText = text(200)
-
-
-def _numbers(text: str, count: int) -> list[float]:
-    parts = text.split(",")
-    if len(parts) != count:
-        raise ValueError(f"expected {count} comma-separated numbers")
-    try:
-        numbers = [float(part) for part in parts]
-    except ValueError as exc:
-        raise ValueError(f"expected {count} comma-separated numbers") from exc
-    if not all(math.isfinite(number) for number in numbers):
-        raise ValueError("numbers must be finite")
-    return numbers
-
-
-def _coordinates(lat: float, lon: float) -> None:
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError("latitude must be within ±90 and longitude within ±180")
-
-
-def _bounding_box(text: str) -> tuple[float, float, float, float]:
-    min_lon, min_lat, max_lon, max_lat = _numbers(text, 4)
-    _coordinates(min_lat, min_lon)
-    _coordinates(max_lat, max_lon)
-    if min_lon > max_lon or min_lat > max_lat:
-        raise PydanticCustomError("cross_field", "min must not exceed max")
-    return min_lon, min_lat, max_lon, max_lat
-
-
-def _point(text: str) -> tuple[float, float]:
-    lat, lon = _numbers(text, 2)
-    _coordinates(lat, lon)
-    return lat, lon
-
-
-_LATITUDE = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
-_LONGITUDE = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
-BoundingBox = Annotated[
-    str,
-    StringConstraints(
-        max_length=200, pattern=f"^{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}$"
-    ),
-    AfterValidator(_bounding_box),
-]
-Point = Annotated[
-    str,
-    StringConstraints(max_length=100, pattern=f"^{_LATITUDE},{_LONGITUDE}$"),
-    AfterValidator(_point),
-]
 
 
 class ApiModel(BaseModel):
@@ -250,26 +149,29 @@ def ordered_after(field: str, *earlier: str) -> Any:
                 raise PydanticCustomError("cross_field", message)
         return value
 
-    return field_validator(field)(classmethod(check))  # type: ignore[arg-type]
+    return field_validator(field)(classmethod(check))
 
 
-def patch_model(create_model_cls: type[ApiModel]) -> type[PatchModel]:
-    """The PATCH schema of a resource: every field of its create schema, each optional, and
-    null only where a new record may have null."""
-    fields: dict[str, Any] = {}
-    for name, info in create_model_cls.model_fields.items():
-        constrained = (
-            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        )
-        documented = {"description": info.description, "json_schema_extra": info.json_schema_extra}
-        fields[name] = (constrained, Field(None, **documented))
-    resource = create_model_cls.__name__.removesuffix("Create")
-    return create_model(
-        f"{resource}Update",
-        __base__=PatchModel,
-        __doc__=f"Partial update of a {resource}.",
-        **fields,
-    )
+P = TypeVar("P", bound=PatchModel)
+
+
+def patch_of(create_schema: type[ApiModel]) -> Callable[[type[P]], type[P]]:
+    """Makes a class the PATCH schema of a resource: every field of its create schema, each
+    optional, and null only where a new record may have null."""
+
+    def build(patch: type[P]) -> type[P]:
+        fields: dict[str, Any] = {}
+        for name, info in create_schema.model_fields.items():
+            constrained = (
+                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            )
+            documented = Field(
+                None, description=info.description, json_schema_extra=info.json_schema_extra
+            )
+            fields[name] = (constrained, documented)
+        return create_model(patch.__name__, __base__=patch, __doc__=patch.__doc__, **fields)
+
+    return build
 
 
 class ReadPart(BaseModel):
@@ -287,13 +189,6 @@ class ReadModel(ReadPart):
     version: int = Field(
         description="Incremented on every change; used for optimistic concurrency."
     )
-
-
-class ActorRef(ReadPart):
-    """An actor named beside its id, so a frontend can show it without another call."""
-
-    id: uuid.UUID
-    name: str
 
 
 MAX_ITEMS = 200

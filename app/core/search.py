@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    inspect,
     or_,
     select,
 )
@@ -51,9 +52,14 @@ class Termed:
         return relationship(row, lazy="raise", cascade="all, delete-orphan")
 
 
+def term_rows(model: type[Termed]) -> Any:
+    """The mapped class of `model`'s search terms."""
+    return inspect(model).relationships["terms"].mapper.class_
+
+
 def set_terms(record: Termed, *texts: str | None) -> None:
     """Replace the terms a record is found by with those of `texts`."""
-    row = type(record).terms.property.mapper.class_  # type: ignore[attr-defined]
+    row = term_rows(type(record))
     terms = set().union(*(search_terms(text) for text in texts if text))
     record.terms = [row(term=term) for term in sorted(terms)]
 
@@ -72,7 +78,7 @@ def term_condition(term: ColumnElement[str], text: str) -> ColumnElement[bool] |
 
 def ids_matching(model: type[Termed], text: str) -> Select[tuple[uuid.UUID]]:
     """Ids of the records of `model` that `text` names (possibly none)."""
-    row = model.terms.property.mapper.class_  # type: ignore[attr-defined]
+    row = term_rows(model)
     condition = term_condition(row.term, text)
     statement = select(row.record_id).distinct()
     return statement.where(condition if condition is not None else row.record_id.is_(None))

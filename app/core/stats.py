@@ -1,24 +1,17 @@
 """Counts and sums grouped by one or two keys, for a chart's series or a spreadsheet."""
 
-import csv
-import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import SQLColumnExpression, label
 from sqlalchemy.orm import Session
 
-from app.core.errors import Unprocessable, problem_responses
+from app.core.database import AnySelect
+from app.core.errors import Unprocessable
 from app.core.schemas import ApiModel
 
 MAX_KEYS = 2
-# What a stats route can answer: the groups as JSON or CSV, or a problem.
-STATS_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **problem_responses(422, 500, 503),
-    200: {"content": {"text/csv": {}}},
-}
 
 
 def group_by_field(*keys: str) -> Any:
@@ -58,31 +51,13 @@ def group_keys(text: str, allowed: Mapping[str, Any]) -> list[str]:
 
 def grouped(
     session: Session,
-    statement: Select[Any],
-    keys: Mapping[str, ColumnElement[Any]],
-    measures: Mapping[str, ColumnElement[Any]],
+    statement: AnySelect,
+    keys: Mapping[str, SQLColumnExpression[Any]],
+    measures: Mapping[str, SQLColumnExpression[Any]],
 ) -> list[dict[str, Any]]:
     """Rows of `statement` grouped by `keys`, with the `measures`, in key order."""
-    columns = [expression.label(name) for name, expression in (keys | measures).items()]
+    columns = [label(name, expression) for name, expression in {**keys, **measures}.items()]
     groups = list(keys.values())
     narrowed = statement.with_only_columns(*columns, maintain_column_froms=True)
     rows = session.execute(narrowed.group_by(*groups).order_by(*groups))
     return [dict(row._mapping) for row in rows]
-
-
-def stats_response(
-    keys: list[str], rows: list[dict[str, Any]], fmt: str | None, name: str
-) -> Stats | StreamingResponse:
-    return _csv(rows, name) if fmt == "csv" else Stats(group_by=keys, data=rows)
-
-
-def _csv(rows: list[dict[str, Any]], name: str) -> StreamingResponse:
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["count"])
-        writer.writeheader()
-        writer.writerows(rows)
-        yield "\ufeff" + buffer.getvalue()
-
-    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
-    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8", headers=headers)

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from app.actors.models import Actor
 from app.actors.schemas import ActorUpdate
 from app.actors.service import ActorService
-from app.core.crud import Service
+from app.core.records import RecordService
 from app.incidents.service import IncidentService
 from app.negotiations.service import AgreementService, ProcessService, SessionService
 from app.sources.service import SourceService
 from app.statements.service import StatementService
 
 # In dependency order: a record refers only to kinds loaded before it.
-SERVICES: dict[str, type[Service[Any, Any]]] = {
+SERVICES: dict[str, type[RecordService[Any, Any, Any]]] = {
     "sources": SourceService,
     "actors": ActorService,
     "negotiation_processes": ProcessService,
@@ -45,9 +45,9 @@ def load_demo_if_empty(session: Session) -> dict[str, int] | None:
 
 
 def load_demo(session: Session) -> dict[str, int]:
-    """Create every record of the demo dataset in one transaction; return counts per kind."""
+    """Create every record of the demo dataset (the caller commits); return counts per kind."""
     dataset = demo_dataset()
-    ids: dict[str, uuid.UUID] = {}
+    ids: dict[str, str] = {}
     for kind, service_class in SERVICES.items():
         service = service_class(session)
         for raw in dataset.get(kind, []):
@@ -56,25 +56,22 @@ def load_demo(session: Session) -> dict[str, int]:
                 name: value for name, value in raw.items() if name not in ("@id", "affiliations")
             }
             record = service.create(service.create_schema.model_validate(_resolve(body, ids)))
-            ids[raw["@id"]] = record.id
+            ids[raw["@id"]] = record["id"]
         if kind == "actors":
             _affiliate(ActorService(session), dataset["actors"], ids)
-    session.commit()
     return {kind: len(dataset.get(kind, [])) for kind in SERVICES}
 
 
-def _affiliate(
-    service: ActorService, actors: list[dict[str, Any]], ids: dict[str, uuid.UUID]
-) -> None:
+def _affiliate(service: ActorService, actors: list[dict[str, Any]], ids: dict[str, str]) -> None:
     for raw in actors:
         if raw.get("affiliations"):
             patch = ActorUpdate.model_validate({"affiliations": _resolve(raw["affiliations"], ids)})
-            service.update(ids[raw["@id"]], patch)
+            service.update(uuid.UUID(ids[raw["@id"]]), patch)
 
 
-def _resolve(value: Any, ids: dict[str, uuid.UUID]) -> Any:
+def _resolve(value: Any, ids: dict[str, str]) -> Any:
     if isinstance(value, str) and value.startswith("@"):
-        return str(ids[value[1:]])
+        return ids[value[1:]]
     if isinstance(value, list):
         return [_resolve(item, ids) for item in value]
     if isinstance(value, dict):

@@ -4,9 +4,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.core.changelog import Action
 from app.core.schemas import ApiModel
 
-Action = Literal["create", "update", "delete", "restore"]
 Resource = Literal[
     "sources",
     "actors",

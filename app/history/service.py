@@ -1,68 +1,46 @@
-"""Recording every change, and reading them back: a record's history, or the feed of all."""
+"""Reading the change log back: a record's history, or the feed of every change."""
 
 import uuid
-from typing import Any
+from typing import Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.database import utcnow
-from app.core.dialect import serialize_changes
-from app.history.models import Change
-from app.history.schemas import Action, ChangeRead, ChangesPage, ChangesQuery, HistoryQuery
-
-SYSTEM = "system"  # who changes records outside the API (the demo loader, the command line)
+from app.core.changelog import Change
+from app.core.errors import NotFound
+from app.history.repository import changes_after
+from app.history.schemas import ChangeRead, ChangesPage, ChangesQuery, HistoryQuery
 
 
-def record_change(
-    session: Session,
-    resource: str,
-    record_id: uuid.UUID,
-    version: int,
-    action: Action,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> None:
-    """Log one change in the writing transaction: it commits, or vanishes, with the write."""
-    caller = session.info.get("caller")
-    serialize_changes(session)
-    session.add(
-        Change(
-            resource=resource,
-            record_id=record_id,
-            action=action,
-            version=version,
-            changed_at=utcnow(),
-            changed_by=caller.name if caller is not None else SYSTEM,
-            changes=field_changes(before, after),
-        )
-    )
-    session.flush()
+class Recorded(Protocol):
+    """A resource's service, as far as its records' history needs it."""
+
+    session: Session
+    label: str
+    resource: str
+
+    def exists(self, record_id: uuid.UUID) -> bool: ...
 
 
-def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each field whose value differs, with its value before and after (JSON values)."""
-    return {
-        name: {"before": before.get(name), "after": after.get(name)}
-        for name in {**before, **after}
-        if before.get(name) != after.get(name)
-    }
+def feed(session: Session, query: ChangesQuery) -> ChangesPage:
+    """Every change after `since`, oldest first, of every collection or of one."""
+    return _page(session, query, query.resource)
 
 
-def changes_page(
+def history_of(service: Recorded, record_id: uuid.UUID, query: HistoryQuery) -> ChangesPage:
+    """The changes of one record after `since`, oldest first; 404 if it never existed."""
+    if not service.exists(record_id):
+        raise NotFound(f"No {service.label} with id {record_id}.")
+    return _page(service.session, query, service.resource, record_id)
+
+
+def _page(
     session: Session,
     query: HistoryQuery,
-    *,
-    record: tuple[str, uuid.UUID] | None = None,
+    resource: str | None,
+    record_id: uuid.UUID | None = None,
 ) -> ChangesPage:
-    """The changes after `since`, oldest first: every resource's, or one record's."""
     since = int(query.since or 0)
-    statement = select(Change).where(Change.seq > since).order_by(Change.seq)
-    if isinstance(query, ChangesQuery) and query.resource is not None:
-        statement = statement.where(Change.resource == query.resource)
-    if record is not None:
-        statement = statement.where(Change.resource == record[0], Change.record_id == record[1])
-    rows = list(session.scalars(statement.limit(query.limit + 1)))
+    rows = changes_after(session, since, query.limit + 1, resource, record_id)
     shown = rows[: query.limit]
     return ChangesPage(
         data=[_read(change) for change in shown],
@@ -72,13 +50,15 @@ def changes_page(
 
 
 def _read(change: Change) -> ChangeRead:
-    return ChangeRead(
-        cursor=str(change.seq),
-        resource=change.resource,
-        id=change.record_id,
-        action=change.action,  # type: ignore[arg-type]
-        version=change.version,
-        changed_at=change.changed_at,
-        changed_by=change.changed_by,
-        changes=change.changes,  # type: ignore[arg-type]
+    return ChangeRead.model_validate(
+        {
+            "cursor": str(change.seq),
+            "resource": change.resource,
+            "id": change.record_id,
+            "action": change.action,
+            "version": change.version,
+            "changed_at": change.changed_at,
+            "changed_by": change.changed_by,
+            "changes": change.changes,
+        }
     )

@@ -5,10 +5,8 @@ from datetime import date
 from sqlalchemy import Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
 
-from app.actors.models import Actor
 from app.core.database import Base, RecordMixin
 from app.core.search import Termed
-from app.negotiations.models import Agreement
 from app.sources.models import Cited
 
 
@@ -67,14 +65,9 @@ class Incident(Cited, Termed, RecordMixin, Base):
         ForeignKey("agreements.id"), index=True
     )
 
-    violated_agreement: Mapped[Agreement | None] = relationship(lazy="raise")
     actors: Mapped[list["IncidentActor"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="IncidentActor.position"
     )
-
-    @property
-    def violated_agreement_title(self) -> str | None:
-        return self.violated_agreement.title if self.violated_agreement else None
 
 
 class IncidentActor(Base):
@@ -91,9 +84,3 @@ class IncidentActor(Base):
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"))
     role: Mapped[str] = mapped_column(String(16), index=True)
     attribution: Mapped[str] = mapped_column(String(16))
-
-    actor: Mapped[Actor] = relationship(lazy="raise")
-
-    @property
-    def actor_name(self) -> str:
-        return self.actor.name

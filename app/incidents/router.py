@@ -1,31 +1,89 @@
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
+from app.api.access import Writer
+from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.exports import listing, stats_response
+from app.api.idempotency import Idempotent
+from app.api.operations import STATS_RESPONSES, Operations
 from app.core.database import SessionDep
-from app.core.routing import crud_router
-from app.core.stats import STATS_RESPONSES, Stats, stats_response
-from app.incidents.schemas import IncidentQuery, IncidentStatsQuery
+from app.core.stats import Stats
+from app.history.schemas import ChangesPage, HistoryQuery
+from app.history.service import history_of
+from app.incidents.schemas import (
+    IncidentCreate,
+    IncidentPage,
+    IncidentQuery,
+    IncidentRead,
+    IncidentStatsQuery,
+    IncidentUpdate,
+)
 from app.incidents.service import IncidentService
 
 router = APIRouter()
-router.include_router(
-    crud_router(
-        singular="incident",
-        service=IncidentService,
-        query=IncidentQuery,
-        formats=("json", "csv", "ndjson", "geojson"),
-    )
+INCIDENTS = Operations("incident", "incidents")
+
+
+@router.get("/v1/incidents", response_model=IncidentPage, **INCIDENTS.list(IncidentQuery))
+def list_incidents(
+    query: Annotated[IncidentQuery, Query()], request: Request, session: SessionDep
+) -> Response:
+    return listing(request, IncidentService(session), query)
+
+
+@router.post("/v1/incidents", response_model=IncidentRead, **INCIDENTS.create())
+def create_incident(body: IncidentCreate, session: SessionDep, once: Idempotent) -> Response:
+    return once.create(body, lambda: IncidentService(session).create(body))
+
+
+@router.get("/v1/incidents/{record_id}", response_model=IncidentRead, **INCIDENTS.read())
+def read_incident(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return fresh(request, IncidentService(session).read(record_id))
+
+
+@router.patch("/v1/incidents/{record_id}", response_model=IncidentRead, **INCIDENTS.update())
+def update_incident(
+    record_id: uuid.UUID, body: IncidentUpdate, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    return written(IncidentService(session).update(record_id, body, expected))
+
+
+@router.delete("/v1/incidents/{record_id}", **INCIDENTS.delete())
+def delete_incident(
+    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    IncidentService(session).delete(record_id, expected)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/incidents/{record_id}/restore", response_model=IncidentRead, **INCIDENTS.restore()
 )
+def restore_incident(
+    record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
+) -> Response:
+    """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
+    return once.restore(lambda: IncidentService(session).restore(record_id, expected))
+
+
+@router.get("/v1/incidents/{record_id}/history", **INCIDENTS.history())
+def incident_history(
+    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+) -> ChangesPage:
+    """Every change to the record, oldest first: who, when, each field before and after."""
+    return history_of(IncidentService(session), record_id, query)
 
 
 @router.get(
     "/v1/stats/incidents",
     tags=["stats"],
     operation_id="incident_stats",
+    response_model=Stats,
     responses=STATS_RESPONSES,
 )
-def incident_stats(params: Annotated[IncidentStatsQuery, Query()], session: SessionDep) -> Stats:
+def incident_stats(query: Annotated[IncidentStatsQuery, Query()], session: SessionDep) -> Response:
     """Count incidents and sum their casualties per group; takes every incident filter."""
-    keys, rows = IncidentService(session).stats(params)
-    return stats_response(keys, rows, params.format, "incident-stats")  # type: ignore[return-value]
+    keys, rows = IncidentService(session).stats(query)
+    return stats_response(keys, rows, query.format, "incident-stats")

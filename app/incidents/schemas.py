@@ -1,27 +1,29 @@
+import math
+import re
 import uuid
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from app.core.pagination import DateRange, ListQuery
+from app.core.dates import DatePrecision, DateRange, UtcDateTime
+from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
-    BoundingBox,
-    DatePrecision,
     Label,
     LongText,
     Name,
-    Point,
+    PatchModel,
     ReadModel,
     ReadPart,
     SearchText,
     Unique,
-    UtcDateTime,
     many,
     ordered_after,
-    patch_model,
+    patch_of,
 )
 from app.core.stats import StatsQuery, group_by_field
 from app.sources.schemas import CitationIn, CitationRead, citations_field
@@ -31,6 +33,103 @@ Attribution = Literal["confirmed", "alleged", "claimed", "denied"]
 Verification = Literal["reported", "corroborated", "confirmed", "disputed", "retracted"]
 LocationPrecision = Literal["exact", "near", "town", "district", "governorate", "region", "country"]
 MAX_CASUALTIES = 10_000_000
+
+
+def _numbers(text: str, count: int) -> list[float]:
+    parts = text.split(",")
+    if len(parts) != count:
+        raise ValueError(f"expected {count} comma-separated numbers")
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError as exc:
+        raise ValueError(f"expected {count} comma-separated numbers") from exc
+    if not all(math.isfinite(number) for number in numbers):
+        raise ValueError("numbers must be finite")
+    return numbers
+
+
+def _coordinates(lat: float, lon: float) -> None:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("latitude must be within ±90 and longitude within ±180")
+
+
+def _spelled(value: Any, max_length: int, pattern: str) -> str:
+    """Text of this length and pattern, refused as pydantic refuses text."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    if len(value) > max_length:
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters",
+            {"max_length": max_length},
+        )
+    if not re.match(pattern, value):
+        raise PydanticCustomError(
+            "string_pattern_mismatch",
+            "String should match pattern '{pattern}'",
+            {"pattern": pattern},
+        )
+    return value
+
+
+_LATITUDE = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+_LONGITUDE = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
+_BOX = f"^{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}$"
+_POINT = f"^{_LATITUDE},{_LONGITUDE}$"
+
+
+class _Spelled(ABC):
+    """Numbers a journalist types as one parameter; the OpenAPI document gives its spelling."""
+
+    SPELLING: ClassVar[dict[str, Any]]
+
+    @classmethod
+    @abstractmethod
+    def read(cls, value: Any) -> Any:
+        """The numbers of the text `value`, checked."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(cls.read)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        return cls.SPELLING
+
+
+@dataclass(frozen=True)
+class BoundingBox(_Spelled):
+    """`min_lon,min_lat,max_lon,max_lat`."""
+
+    SPELLING: ClassVar[dict[str, Any]] = {"type": "string", "maxLength": 200, "pattern": _BOX}
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    @classmethod
+    def read(cls, value: Any) -> "BoundingBox":
+        box = cls(*_numbers(_spelled(value, 200, _BOX), 4))
+        _coordinates(box.min_lat, box.min_lon)
+        _coordinates(box.max_lat, box.max_lon)
+        if box.min_lon > box.max_lon or box.min_lat > box.max_lat:
+            raise PydanticCustomError("cross_field", "min must not exceed max")
+        return box
+
+
+@dataclass(frozen=True)
+class Point(_Spelled):
+    """`lat,lon`."""
+
+    SPELLING: ClassVar[dict[str, Any]] = {"type": "string", "maxLength": 100, "pattern": _POINT}
+    lat: float
+    lon: float
+
+    @classmethod
+    def read(cls, value: Any) -> "Point":
+        point = cls(*_numbers(_spelled(value, 100, _POINT), 2))
+        _coordinates(point.lat, point.lon)
+        return point
 
 
 class PlaceIn(ApiModel):
@@ -88,7 +187,9 @@ class IncidentCreate(ApiModel):
     _end_after_start = ordered_after("end_date", "start_date")
 
 
-IncidentUpdate = patch_model(IncidentCreate)
+@patch_of(IncidentCreate)
+class IncidentUpdate(PatchModel):
+    """Partial update of a Incident."""
 
 
 class IncidentActorRead(ReadPart):
@@ -172,6 +273,13 @@ class IncidentQuery(IncidentFilters, ListQuery):
     sort: Literal["date", "-date", "-killed"] | None = Field(
         None, description="`date` (default), `-date` or `-killed`; relevance first with `q`."
     )
+    fields: str | None = fields_field(IncidentRead)
+    format: Literal["json", "csv", "ndjson", "geojson"] | None = format_field(
+        "csv", "ndjson", "geojson"
+    )
+
+
+IncidentPage = page_of(IncidentRead)
 
 
 class IncidentStatsQuery(IncidentFilters, StatsQuery):

@@ -1,37 +1,23 @@
-from collections.abc import Iterator
-from itertools import chain
 from typing import Any
 
-from sqlalchemy.orm import selectinload
-
 from app.actors.models import Actor
-from app.core.crud import Service, set_columns
-from app.core.dialect import copy_csv, index_document
-from app.core.exports import BYTE_ORDER_MARK, Columns
-from app.core.pagination import ListQuery
-from app.core.schemas import json_time, last_day_of
+from app.core.dates import last_day_of
+from app.core.dialect import index_document
+from app.core.records import RecordService, set_columns
 from app.core.search import set_terms
 from app.incidents.models import Casualties, Incident, IncidentActor, Place
-from app.incidents.repository import ExportBatch, IncidentRepository
-from app.incidents.schemas import (
-    IncidentCreate,
-    IncidentQuery,
-    IncidentRead,
-    IncidentStatsQuery,
-    IncidentUpdate,
-)
+from app.incidents.repository import IncidentRepository
+from app.incidents.schemas import IncidentCreate, IncidentQuery, IncidentStatsQuery
 from app.negotiations.models import Agreement
 from app.sources.service import cite
 
 
-class IncidentService(Service[Incident, IncidentCreate]):
+class IncidentService(RecordService[Incident, IncidentCreate, IncidentQuery]):
     repository_class = IncidentRepository
     create_schema = IncidentCreate
-    update_schema = IncidentUpdate
-    read_schema = IncidentRead
-    write_options = (selectinload(Incident.terms),)
     label = "incident"
     resource = "incidents"
+    repository: IncidentRepository
 
     def apply(self, record: Incident, data: IncidentCreate) -> None:
         self.require(Agreement, {("violated_agreement_id",): data.violated_agreement_id})
@@ -62,50 +48,3 @@ class IncidentService(Service[Incident, IncidentCreate]):
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
         return self.repository.stats(query)
-
-    def csv(self, query: ListQuery, columns: Columns) -> Iterator[str]:
-        assert isinstance(query, IncidentQuery)
-        copied = copy_csv(self.session, self.repository.csv_statement(query, columns))
-        if copied is None:
-            return super().csv(query, columns)
-        return chain([BYTE_ORDER_MARK], copied)
-
-    def export(self, query: ListQuery) -> Iterator[dict[str, Any]]:
-        assert isinstance(query, IncidentQuery)
-        for batch in self.repository.export_batches(query):
-            yield from _as_json(batch)
-
-    def page(self, query: ListQuery) -> tuple[list[dict[str, Any]], str | None]:
-        assert isinstance(query, IncidentQuery)
-        batch, next_cursor = self.repository.page_batch(query)
-        return list(_as_json(batch)), next_cursor
-
-
-def _as_json(batch: ExportBatch) -> Iterator[dict[str, Any]]:
-    rows, actors, citations = batch
-    for row in rows:
-        yield _row_json(row, actors.get(row.id, []), citations.get(row.id, []))
-
-
-def _row_json(
-    row: Any, actors: list[dict[str, Any]], citations: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """An incident row as IncidentRead serialises it (a test holds the two to the same)."""
-    return {
-        "id": str(row.id), "created_at": json_time(row.created_at),
-        "updated_at": json_time(row.updated_at), "version": row.version, "type": row.type,
-        "sub_type": row.sub_type, "description": row.description,
-        "start_date": row.start_date.isoformat(),
-        "end_date": row.end_date and row.end_date.isoformat(),
-        "date_precision": row.date_precision,
-        "place": {"name": row.place_name, "governorate": row.governorate, "district": row.district,
-                  "latitude": row.latitude, "longitude": row.longitude,
-                  "precision": row.location_precision},
-        "actors": actors,
-        "killed": {"low": row.killed_low, "best": row.killed_best, "high": row.killed_high},
-        "injured": {"low": row.injured_low, "best": row.injured_best, "high": row.injured_high},
-        "casualty_notes": row.casualty_notes, "verification": row.verification,
-        "violated_agreement_id": row.violated_agreement_id and str(row.violated_agreement_id),
-        "violated_agreement_title": row.violated_agreement_title,
-        "citations": citations,
-    }  # fmt: skip

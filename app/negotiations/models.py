@@ -5,7 +5,6 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.actors.models import Actor
 from app.core.database import Base, JSONDocument, RecordMixin
 from app.sources.models import Cited
 
@@ -34,14 +33,9 @@ class NegotiationSession(Cited, RecordMixin, Base):
     agenda: Mapped[list[Any]] = mapped_column(JSONDocument, default=list)
     outcome: Mapped[str | None] = mapped_column(Text)
 
-    process: Mapped[NegotiationProcess | None] = relationship(lazy="raise")
     participants: Mapped[list["Participant"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="Participant.position"
     )
-
-    @property
-    def process_name(self) -> str | None:
-        return self.process.name if self.process else None
 
 
 class Participant(Base):
@@ -59,17 +53,6 @@ class Participant(Base):
     role: Mapped[str] = mapped_column(String(32))
     on_behalf_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("actors.id"))
 
-    actor: Mapped[Actor] = relationship(lazy="raise", foreign_keys=[actor_id])
-    on_behalf_of: Mapped[Actor | None] = relationship(lazy="raise", foreign_keys=[on_behalf_of_id])
-
-    @property
-    def actor_name(self) -> str:
-        return self.actor.name
-
-    @property
-    def on_behalf_of_name(self) -> str | None:
-        return self.on_behalf_of.name if self.on_behalf_of else None
-
 
 class Agreement(Cited, RecordMixin, Base):
     __tablename__ = "agreements"
@@ -83,33 +66,17 @@ class Agreement(Cited, RecordMixin, Base):
     )
     summary: Mapped[str | None] = mapped_column(Text)
 
-    session: Mapped[NegotiationSession | None] = relationship(lazy="raise")
     signatories: Mapped[list["AgreementActor"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="AgreementActor.position"
     )
 
     @property
-    def session_name(self) -> str | None:
-        return self.session.name if self.session else None
-
-    def actors_in(self, role: str) -> list[Actor]:
-        return [link.actor for link in self.signatories if link.role == role]
-
-    @property
-    def party_actors(self) -> list[Actor]:
-        return self.actors_in("party")
-
-    @property
-    def guarantor_actors(self) -> list[Actor]:
-        return self.actors_in("guarantor")
-
-    @property
     def parties(self) -> list[uuid.UUID]:
-        return [actor.id for actor in self.party_actors]
+        return [link.actor_id for link in self.signatories if link.role == "party"]
 
     @property
     def guarantors(self) -> list[uuid.UUID]:
-        return [actor.id for actor in self.guarantor_actors]
+        return [link.actor_id for link in self.signatories if link.role == "guarantor"]
 
 
 class AgreementActor(Base):
@@ -122,5 +89,3 @@ class AgreementActor(Base):
     position: Mapped[int]
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
-
-    actor: Mapped[Actor] = relationship(lazy="raise")

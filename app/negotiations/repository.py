@@ -1,11 +1,13 @@
 from datetime import date
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import aliased
 
+from app.actors.models import Actor
 from app.actors.repository import actor_ids
-from app.core.crud import Repository
 from app.core.pagination import SortKey
+from app.core.records import RecordRepository, S, UnfilteredRepository
+from app.core.shapes import IdsOf, Linked, Shape
 from app.negotiations.models import (
     Agreement,
     AgreementActor,
@@ -13,8 +15,15 @@ from app.negotiations.models import (
     NegotiationSession,
     Participant,
 )
-from app.negotiations.schemas import SessionQuery
-from app.sources.repository import citations_loaded
+from app.negotiations.schemas import (
+    AgreementQuery,
+    AgreementRead,
+    ProcessQuery,
+    ProcessRead,
+    SessionQuery,
+    SessionRead,
+)
+from app.sources.repository import cited
 
 # Sessions with no start date yet sort after every dated one.
 UNDATED_LAST = func.coalesce(NegotiationSession.start_date, date.max)
@@ -27,51 +36,94 @@ SORTS = {
         SortKey.of(NegotiationSession.id, True),
     ],
 }
+OnBehalfOf = aliased(Actor, name="on_behalf_of")
+
+PROCESS_SHAPE = Shape(
+    ProcessRead,
+    select(NegotiationProcess.id, NegotiationProcess.created_at, NegotiationProcess.updated_at,
+           NegotiationProcess.version, NegotiationProcess.name, NegotiationProcess.description),
+)  # fmt: skip
+SESSION_SHAPE = Shape(
+    SessionRead,
+    select(NegotiationSession.id, NegotiationSession.created_at, NegotiationSession.updated_at,
+           NegotiationSession.version, NegotiationSession.process_id,
+           NegotiationProcess.name.label("process_name"), NegotiationSession.name,
+           NegotiationSession.round, NegotiationSession.location, NegotiationSession.start_date,
+           NegotiationSession.end_date, NegotiationSession.status, NegotiationSession.format,
+           NegotiationSession.agenda, NegotiationSession.outcome)
+    .outerjoin(NegotiationProcess, NegotiationProcess.id == NegotiationSession.process_id),
+    participants=Linked(
+        select(Participant.session_id, Participant.actor_id, Actor.name.label("actor_name"),
+               Participant.role, Participant.on_behalf_of_id,
+               OnBehalfOf.name.label("on_behalf_of_name"))
+        .join(Actor, Actor.id == Participant.actor_id)
+        .outerjoin(OnBehalfOf, OnBehalfOf.id == Participant.on_behalf_of_id),
+        [Participant.position],
+    ),
+    citations=cited(NegotiationSession),
+)  # fmt: skip
 
 
-class ProcessRepository(Repository[NegotiationProcess]):
-    model = NegotiationProcess
-
-
-class SessionRepository(Repository[NegotiationSession]):
-    model = NegotiationSession
-    sorts = SORTS
-    load_options = (
-        selectinload(NegotiationSession.process),
-        selectinload(NegotiationSession.participants).options(
-            selectinload(Participant.actor), selectinload(Participant.on_behalf_of)
-        ),
-        citations_loaded(NegotiationSession),
+def _signatories(role: str) -> Linked:
+    """An agreement's actors in one role, named."""
+    return Linked(
+        select(AgreementActor.agreement_id, Actor.id, Actor.name)
+        .join(Actor, Actor.id == AgreementActor.actor_id)
+        .where(AgreementActor.role == role),
+        [AgreementActor.position],
     )
 
-    def conditions(self, query: SessionQuery) -> list[ColumnElement[bool]]:
-        conditions = [*_taking_part(self.session, query), *_dated(query)]
+
+AGREEMENT_SHAPE = Shape(
+    AgreementRead,
+    select(Agreement.id, Agreement.created_at, Agreement.updated_at, Agreement.version,
+           Agreement.title, Agreement.kind, Agreement.date, Agreement.session_id,
+           NegotiationSession.name.label("session_name"), Agreement.summary)
+    .outerjoin(NegotiationSession, NegotiationSession.id == Agreement.session_id),
+    parties=IdsOf("party_actors"),
+    party_actors=_signatories("party"),
+    guarantors=IdsOf("guarantor_actors"),
+    guarantor_actors=_signatories("guarantor"),
+    citations=cited(Agreement),
+)  # fmt: skip
+
+
+class ProcessRepository(UnfilteredRepository[NegotiationProcess, ProcessQuery]):
+    model = NegotiationProcess
+    shape = PROCESS_SHAPE
+
+
+class SessionRepository(RecordRepository[NegotiationSession, SessionQuery]):
+    model = NegotiationSession
+    shape = SESSION_SHAPE
+
+    def filtered(self, statement: S, query: SessionQuery) -> S:
+        conditions = [*self._taking_part(query), *_dated(query)]
         if query.process:
             conditions.append(NegotiationSession.process_id.in_(query.process))
         if query.status:
             conditions.append(NegotiationSession.status.in_(query.status))
-        return conditions
+        return statement.where(*conditions)
+
+    def order(self, query: SessionQuery) -> list[SortKey]:
+        return SORTS[query.sort]
+
+    def _taking_part(self, query: SessionQuery) -> list[ColumnElement[bool]]:
+        """Participant and role filters hold for the same participant."""
+        conditions = []
+        if query.participant:
+            named = actor_ids(self.session, query.participant)
+            conditions.append(Participant.actor_id.in_(named))
+        if query.role:
+            conditions.append(Participant.role.in_(query.role))
+        if not conditions:
+            return []
+        return [NegotiationSession.id.in_(select(Participant.session_id).where(*conditions))]
 
 
-class AgreementRepository(Repository[Agreement]):
+class AgreementRepository(UnfilteredRepository[Agreement, AgreementQuery]):
     model = Agreement
-    load_options = (
-        selectinload(Agreement.session),
-        selectinload(Agreement.signatories).selectinload(AgreementActor.actor),
-        citations_loaded(Agreement),
-    )
-
-
-def _taking_part(session: Session, query: SessionQuery) -> list[ColumnElement[bool]]:
-    """Participant and role filters hold for the same participant."""
-    conditions = []
-    if query.participant:
-        conditions.append(Participant.actor_id.in_(actor_ids(session, query.participant)))
-    if query.role:
-        conditions.append(Participant.role.in_(query.role))
-    if not conditions:
-        return []
-    return [NegotiationSession.id.in_(select(Participant.session_id).where(*conditions))]
+    shape = AGREEMENT_SHAPE
 
 
 def _dated(query: SessionQuery) -> list[ColumnElement[bool]]:

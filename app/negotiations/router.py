@@ -1,31 +1,204 @@
-from fastapi import APIRouter
+import uuid
+from typing import Annotated
 
-from app.core.pagination import ListQuery
-from app.core.routing import crud_router
+from fastapi import APIRouter, Query, Request, Response
+
+from app.api.access import Writer
+from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.exports import listing
+from app.api.idempotency import Idempotent
+from app.api.operations import Operations
+from app.core.database import SessionDep
+from app.history.schemas import ChangesPage, HistoryQuery
+from app.history.service import history_of
 from app.negotiations.schemas import (
+    AgreementCreate,
+    AgreementPage,
+    AgreementQuery,
+    AgreementRead,
+    AgreementUpdate,
+    ProcessCreate,
+    ProcessPage,
+    ProcessQuery,
+    ProcessRead,
+    ProcessUpdate,
+    SessionCreate,
+    SessionPage,
     SessionQuery,
+    SessionRead,
+    SessionUpdate,
 )
 from app.negotiations.service import AgreementService, ProcessService, SessionService
 
 router = APIRouter()
-router.include_router(
-    crud_router(
-        singular="negotiation_process",
-        service=ProcessService,
-        query=ListQuery,
-    )
+PROCESSES = Operations("negotiation_process", "negotiation-processes")
+
+
+@router.get("/v1/negotiation-processes", response_model=ProcessPage, **PROCESSES.list(ProcessQuery))
+def list_negotiation_processes(
+    query: Annotated[ProcessQuery, Query()], request: Request, session: SessionDep
+) -> Response:
+    return listing(request, ProcessService(session), query)
+
+
+@router.post("/v1/negotiation-processes", response_model=ProcessRead, **PROCESSES.create())
+def create_negotiation_process(
+    body: ProcessCreate, session: SessionDep, once: Idempotent
+) -> Response:
+    return once.create(body, lambda: ProcessService(session).create(body))
+
+
+@router.get("/v1/negotiation-processes/{record_id}", response_model=ProcessRead, **PROCESSES.read())
+def read_negotiation_process(
+    record_id: uuid.UUID, request: Request, session: SessionDep
+) -> Response:
+    return fresh(request, ProcessService(session).read(record_id))
+
+
+@router.patch(
+    "/v1/negotiation-processes/{record_id}", response_model=ProcessRead, **PROCESSES.update()
 )
-router.include_router(
-    crud_router(
-        singular="negotiation_session",
-        service=SessionService,
-        query=SessionQuery,
-    )
+def update_negotiation_process(
+    record_id: uuid.UUID, body: ProcessUpdate, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    return written(ProcessService(session).update(record_id, body, expected))
+
+
+@router.delete("/v1/negotiation-processes/{record_id}", **PROCESSES.delete())
+def delete_negotiation_process(
+    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    ProcessService(session).delete(record_id, expected)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/negotiation-processes/{record_id}/restore",
+    response_model=ProcessRead,
+    **PROCESSES.restore(),
 )
-router.include_router(
-    crud_router(
-        singular="agreement",
-        service=AgreementService,
-        query=ListQuery,
-    )
+def restore_negotiation_process(
+    record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
+) -> Response:
+    """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
+    return once.restore(lambda: ProcessService(session).restore(record_id, expected))
+
+
+@router.get("/v1/negotiation-processes/{record_id}/history", **PROCESSES.history())
+def negotiation_process_history(
+    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+) -> ChangesPage:
+    """Every change to the record, oldest first: who, when, each field before and after."""
+    return history_of(ProcessService(session), record_id, query)
+
+
+SESSIONS = Operations("negotiation_session", "negotiation-sessions")
+
+
+@router.get("/v1/negotiation-sessions", response_model=SessionPage, **SESSIONS.list(SessionQuery))
+def list_negotiation_sessions(
+    query: Annotated[SessionQuery, Query()], request: Request, session: SessionDep
+) -> Response:
+    return listing(request, SessionService(session), query)
+
+
+@router.post("/v1/negotiation-sessions", response_model=SessionRead, **SESSIONS.create())
+def create_negotiation_session(
+    body: SessionCreate, session: SessionDep, once: Idempotent
+) -> Response:
+    return once.create(body, lambda: SessionService(session).create(body))
+
+
+@router.get("/v1/negotiation-sessions/{record_id}", response_model=SessionRead, **SESSIONS.read())
+def read_negotiation_session(
+    record_id: uuid.UUID, request: Request, session: SessionDep
+) -> Response:
+    return fresh(request, SessionService(session).read(record_id))
+
+
+@router.patch(
+    "/v1/negotiation-sessions/{record_id}", response_model=SessionRead, **SESSIONS.update()
 )
+def update_negotiation_session(
+    record_id: uuid.UUID, body: SessionUpdate, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    return written(SessionService(session).update(record_id, body, expected))
+
+
+@router.delete("/v1/negotiation-sessions/{record_id}", **SESSIONS.delete())
+def delete_negotiation_session(
+    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    SessionService(session).delete(record_id, expected)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/negotiation-sessions/{record_id}/restore", response_model=SessionRead, **SESSIONS.restore()
+)
+def restore_negotiation_session(
+    record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
+) -> Response:
+    """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
+    return once.restore(lambda: SessionService(session).restore(record_id, expected))
+
+
+@router.get("/v1/negotiation-sessions/{record_id}/history", **SESSIONS.history())
+def negotiation_session_history(
+    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+) -> ChangesPage:
+    """Every change to the record, oldest first: who, when, each field before and after."""
+    return history_of(SessionService(session), record_id, query)
+
+
+AGREEMENTS = Operations("agreement", "agreements")
+
+
+@router.get("/v1/agreements", response_model=AgreementPage, **AGREEMENTS.list(AgreementQuery))
+def list_agreements(
+    query: Annotated[AgreementQuery, Query()], request: Request, session: SessionDep
+) -> Response:
+    return listing(request, AgreementService(session), query)
+
+
+@router.post("/v1/agreements", response_model=AgreementRead, **AGREEMENTS.create())
+def create_agreement(body: AgreementCreate, session: SessionDep, once: Idempotent) -> Response:
+    return once.create(body, lambda: AgreementService(session).create(body))
+
+
+@router.get("/v1/agreements/{record_id}", response_model=AgreementRead, **AGREEMENTS.read())
+def read_agreement(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return fresh(request, AgreementService(session).read(record_id))
+
+
+@router.patch("/v1/agreements/{record_id}", response_model=AgreementRead, **AGREEMENTS.update())
+def update_agreement(
+    record_id: uuid.UUID, body: AgreementUpdate, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    return written(AgreementService(session).update(record_id, body, expected))
+
+
+@router.delete("/v1/agreements/{record_id}", **AGREEMENTS.delete())
+def delete_agreement(
+    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    AgreementService(session).delete(record_id, expected)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/agreements/{record_id}/restore", response_model=AgreementRead, **AGREEMENTS.restore()
+)
+def restore_agreement(
+    record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
+) -> Response:
+    """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
+    return once.restore(lambda: AgreementService(session).restore(record_id, expected))
+
+
+@router.get("/v1/agreements/{record_id}/history", **AGREEMENTS.history())
+def agreement_history(
+    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+) -> ChangesPage:
+    """Every change to the record, oldest first: who, when, each field before and after."""
+    return history_of(AgreementService(session), record_id, query)

@@ -4,19 +4,21 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.core.pagination import DateRange, ListQuery
+from app.actors.schemas import ActorRef
+from app.core.dates import DateRange
+from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
-    ActorRef,
     ApiModel,
     Label,
     LongText,
     Name,
+    PatchModel,
     ReadModel,
     ReadPart,
     Unique,
     many,
     ordered_after,
-    patch_model,
+    patch_of,
 )
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 
@@ -33,12 +35,22 @@ class ProcessCreate(ApiModel):
     description: LongText | None = Field(None, description="What the process is.")
 
 
-ProcessUpdate = patch_model(ProcessCreate)
+@patch_of(ProcessCreate)
+class ProcessUpdate(PatchModel):
+    """Partial update of a Process."""
 
 
 class ProcessRead(ReadModel):
     name: str
     description: str | None
+
+
+class ProcessQuery(ListQuery):
+    fields: str | None = fields_field(ProcessRead)
+    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+
+
+ProcessPage = page_of(ProcessRead)
 
 
 class ParticipantIn(ApiModel):
@@ -64,7 +76,9 @@ class SessionCreate(ApiModel):
     _end_after_start = ordered_after("end_date", "start_date")
 
 
-SessionUpdate = patch_model(SessionCreate)
+@patch_of(SessionCreate)
+class SessionUpdate(PatchModel):
+    """Partial update of a Session."""
 
 
 class ParticipantRead(ReadPart):
@@ -103,6 +117,11 @@ class SessionQuery(DateRange, ListQuery):
     )
     status: list[SessionStatus] = Field([], description="Session status.")
     sort: Literal["date", "-date"] | None = Field(None, description="By start date.")
+    fields: str | None = fields_field(SessionRead)
+    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+
+
+SessionPage = page_of(SessionRead)
 
 
 class AgreementCreate(ApiModel):
@@ -116,7 +135,9 @@ class AgreementCreate(ApiModel):
     citations: list[CitationIn] = citations_field()
 
 
-AgreementUpdate = patch_model(AgreementCreate)
+@patch_of(AgreementCreate)
+class AgreementUpdate(PatchModel):
+    """Partial update of a Agreement."""
 
 
 class AgreementRead(ReadModel):
@@ -131,3 +152,11 @@ class AgreementRead(ReadModel):
     guarantor_actors: list[ActorRef] = Field(description="The guarantors, named.")
     summary: str | None
     citations: list[CitationRead]
+
+
+class AgreementQuery(ListQuery):
+    fields: str | None = fields_field(AgreementRead)
+    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+
+
+AgreementPage = page_of(AgreementRead)

@@ -1,5 +1,7 @@
+import uuid
+
 from app.actors.models import Actor
-from app.core.crud import Service, set_columns
+from app.core.records import Loc, RecordService, set_columns
 from app.negotiations.models import (
     Agreement,
     AgreementActor,
@@ -10,23 +12,18 @@ from app.negotiations.models import (
 from app.negotiations.repository import AgreementRepository, ProcessRepository, SessionRepository
 from app.negotiations.schemas import (
     AgreementCreate,
-    AgreementRead,
-    AgreementUpdate,
+    AgreementQuery,
     ProcessCreate,
-    ProcessRead,
-    ProcessUpdate,
+    ProcessQuery,
     SessionCreate,
-    SessionRead,
-    SessionUpdate,
+    SessionQuery,
 )
 from app.sources.service import cite
 
 
-class ProcessService(Service[NegotiationProcess, ProcessCreate]):
+class ProcessService(RecordService[NegotiationProcess, ProcessCreate, ProcessQuery]):
     repository_class = ProcessRepository
     create_schema = ProcessCreate
-    update_schema = ProcessUpdate
-    read_schema = ProcessRead
     label = "negotiation process"
     resource = "negotiation-processes"
 
@@ -34,17 +31,15 @@ class ProcessService(Service[NegotiationProcess, ProcessCreate]):
         set_columns(record, data, "name", "description")
 
 
-class SessionService(Service[NegotiationSession, SessionCreate]):
+class SessionService(RecordService[NegotiationSession, SessionCreate, SessionQuery]):
     repository_class = SessionRepository
     create_schema = SessionCreate
-    update_schema = SessionUpdate
-    read_schema = SessionRead
     label = "negotiation session"
     resource = "negotiation-sessions"
 
     def apply(self, record: NegotiationSession, data: SessionCreate) -> None:
         self.require(NegotiationProcess, {("process_id",): data.process_id})
-        references = {}
+        references: dict[Loc, uuid.UUID | None] = {}
         for i, participant in enumerate(data.participants):
             references[("participants", i, "actor_id")] = participant.actor_id
             references[("participants", i, "on_behalf_of_id")] = participant.on_behalf_of_id
@@ -60,11 +55,9 @@ class SessionService(Service[NegotiationSession, SessionCreate]):
         cite(self, record, data.citations)
 
 
-class AgreementService(Service[Agreement, AgreementCreate]):
+class AgreementService(RecordService[Agreement, AgreementCreate, AgreementQuery]):
     repository_class = AgreementRepository
     create_schema = AgreementCreate
-    update_schema = AgreementUpdate
-    read_schema = AgreementRead
     label = "agreement"
     resource = "agreements"
 

@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
+from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text, inspect
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.core.database import Base, RecordMixin, child_table
@@ -28,18 +28,6 @@ class Citation:
     source_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sources.id"), index=True)
     excerpt: Mapped[str | None] = mapped_column(Text)
 
-    @declared_attr
-    def source(cls) -> Mapped[Source]:
-        return relationship(Source, lazy="raise")
-
-    @property
-    def source_title(self) -> str:
-        return self.source.title
-
-    @property
-    def source_url(self) -> str | None:
-        return self.source.url
-
 
 class Cited:
     """Gives a record its own `<table>_citations` table, with real foreign keys both ways."""
@@ -50,3 +38,8 @@ class Cited:
     def citations(cls) -> Mapped[list[Any]]:
         row = child_table(cls, "citations", Citation, PrimaryKeyConstraint("record_id", "position"))
         return relationship(row, lazy="raise", cascade="all, delete-orphan", order_by=row.position)
+
+
+def citation_rows(model: type[Cited]) -> Any:
+    """The mapped class of `model`'s citations."""
+    return inspect(model).relationships["citations"].mapper.class_

@@ -1,9 +1,66 @@
-from app.core.pagination import ListQuery
-from app.core.routing import crud_router
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.api.access import Writer
+from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.exports import listing
+from app.api.idempotency import Idempotent
+from app.api.operations import Operations
+from app.core.database import SessionDep
+from app.history.schemas import ChangesPage, HistoryQuery
+from app.history.service import history_of
+from app.sources.schemas import SourceCreate, SourcePage, SourceQuery, SourceRead, SourceUpdate
 from app.sources.service import SourceService
 
-router = crud_router(
-    singular="source",
-    service=SourceService,
-    query=ListQuery,
-)
+router = APIRouter()
+SOURCES = Operations("source", "sources")
+
+
+@router.get("/v1/sources", response_model=SourcePage, **SOURCES.list(SourceQuery))
+def list_sources(
+    query: Annotated[SourceQuery, Query()], request: Request, session: SessionDep
+) -> Response:
+    return listing(request, SourceService(session), query)
+
+
+@router.post("/v1/sources", response_model=SourceRead, **SOURCES.create())
+def create_source(body: SourceCreate, session: SessionDep, once: Idempotent) -> Response:
+    return once.create(body, lambda: SourceService(session).create(body))
+
+
+@router.get("/v1/sources/{record_id}", response_model=SourceRead, **SOURCES.read())
+def read_source(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return fresh(request, SourceService(session).read(record_id))
+
+
+@router.patch("/v1/sources/{record_id}", response_model=SourceRead, **SOURCES.update())
+def update_source(
+    record_id: uuid.UUID, body: SourceUpdate, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    return written(SourceService(session).update(record_id, body, expected))
+
+
+@router.delete("/v1/sources/{record_id}", **SOURCES.delete())
+def delete_source(
+    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    SourceService(session).delete(record_id, expected)
+    return Response(status_code=204)
+
+
+@router.post("/v1/sources/{record_id}/restore", response_model=SourceRead, **SOURCES.restore())
+def restore_source(
+    record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
+) -> Response:
+    """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
+    return once.restore(lambda: SourceService(session).restore(record_id, expected))
+
+
+@router.get("/v1/sources/{record_id}/history", **SOURCES.history())
+def source_history(
+    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+) -> ChangesPage:
+    """Every change to the record, oldest first: who, when, each field before and after."""
+    return history_of(SourceService(session), record_id, query)

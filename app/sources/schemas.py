@@ -1,20 +1,22 @@
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
+from app.core.dates import UtcDateTime
+from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
     LanguageTag,
     LongText,
     Name,
+    PatchModel,
     ReadModel,
     ReadPart,
     Url,
-    UtcDateTime,
     many,
-    patch_model,
+    patch_of,
 )
 
 SourceKind = Literal[
@@ -39,7 +41,9 @@ class SourceCreate(ApiModel):
     author: Name | None = Field(None, description="Who wrote it.")
 
 
-SourceUpdate = patch_model(SourceCreate)
+@patch_of(SourceCreate)
+class SourceUpdate(PatchModel):
+    """Partial update of a Source."""
 
 
 class SourceRead(ReadModel):
@@ -50,6 +54,14 @@ class SourceRead(ReadModel):
     kind: SourceKind
     language: str | None
     author: str | None
+
+
+class SourceQuery(ListQuery):
+    fields: str | None = fields_field(SourceRead)
+    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+
+
+SourcePage = page_of(SourceRead)
 
 
 class CitationIn(ApiModel):
@@ -64,5 +76,5 @@ class CitationRead(ReadPart):
     excerpt: str | None
 
 
-def citations_field() -> list[CitationIn]:
+def citations_field() -> Any:
     return many("Sources backing this record, each with the excerpt that carries the fact.")

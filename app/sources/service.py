@@ -1,14 +1,14 @@
-from app.core.crud import Service, set_columns
-from app.sources.models import Cited, Source
+from typing import Any
+
+from app.core.records import RecordService, set_columns
+from app.sources.models import Cited, Source, citation_rows
 from app.sources.repository import SourceRepository
-from app.sources.schemas import CitationIn, SourceCreate, SourceRead, SourceUpdate
+from app.sources.schemas import CitationIn, SourceCreate, SourceQuery
 
 
-class SourceService(Service[Source, SourceCreate]):
+class SourceService(RecordService[Source, SourceCreate, SourceQuery]):
     repository_class = SourceRepository
     create_schema = SourceCreate
-    update_schema = SourceUpdate
-    read_schema = SourceRead
     label = "source"
     resource = "sources"
 
@@ -16,13 +16,13 @@ class SourceService(Service[Source, SourceCreate]):
         set_columns(record, data, *SourceCreate.model_fields)
 
 
-def cite(service: Service, record: Cited, citations: list[CitationIn]) -> None:  # type: ignore[type-arg]
+def cite(service: RecordService[Any, Any, Any], record: Cited, citations: list[CitationIn]) -> None:
     """Replace a record's citations, refusing any that name a missing source."""
     service.require(
         Source,
         {("citations", index, "source_id"): item.source_id for index, item in enumerate(citations)},
     )
-    row = type(record).citations.property.mapper.class_  # type: ignore[attr-defined]
+    row = citation_rows(type(record))
     record.citations = [
         row(position=index, source_id=item.source_id, excerpt=item.excerpt)
         for index, item in enumerate(citations)

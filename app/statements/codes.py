@@ -5,14 +5,23 @@ its sub-codes.
 """
 
 from dataclasses import dataclass
+from typing import Literal
+
+# Every code, in alphabetical order (a test holds it to the table below).
+StatementTypeCode = Literal[
+    "accuse", "appeal", "claim_responsibility", "consult", "cooperate", "criticize",
+    "decline_comment", "demand", "deny", "disapprove", "empathetic_comment", "express_intent",
+    "optimistic_comment", "pessimistic_comment", "praise", "protest", "refuse_talks", "reject",
+    "statement", "threaten",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class StatementType:
-    code: str
+    code: StatementTypeCode
     label: str
     cameo: str
-    parent: str | None = None
+    parent: StatementTypeCode | None = None
 
 
 STATEMENT_TYPES: tuple[StatementType, ...] = (
@@ -38,12 +47,10 @@ STATEMENT_TYPES: tuple[StatementType, ...] = (
     StatementType("protest", "Protest", "14"),
 )
 
-STATEMENT_TYPE_CODES: frozenset[str] = frozenset(item.code for item in STATEMENT_TYPES)
 
-
-def with_sub_codes(codes: list[str]) -> list[str]:
+def with_sub_codes(codes: list[StatementTypeCode]) -> list[StatementTypeCode]:
     """The codes and every code nested below them (`disapprove` takes in `accuse`)."""
-    found = set(codes)
+    found: set[StatementTypeCode] = set(codes)
     while True:
         more = {item.code for item in STATEMENT_TYPES if item.parent in found} - found
         if not more:

@@ -4,9 +4,7 @@ import uuid
 from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.actors.models import Actor
 from app.core.database import Base, RecordMixin
-from app.negotiations.models import NegotiationSession
 from app.sources.models import Cited
 
 
@@ -34,9 +32,6 @@ class Statement(Cited, RecordMixin, Base):
     type: Mapped[str] = mapped_column(String(32), index=True)
     session_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("negotiation_sessions.id"))
 
-    speaker: Mapped[Actor | None] = relationship(lazy="raise", foreign_keys=[speaker_id])
-    on_behalf_of: Mapped[Actor | None] = relationship(lazy="raise", foreign_keys=[on_behalf_of_id])
-    session: Mapped[NegotiationSession | None] = relationship(lazy="raise")
     target_links: Mapped[list["StatementTarget"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="StatementTarget.position"
     )
@@ -45,24 +40,8 @@ class Statement(Cited, RecordMixin, Base):
     )
 
     @property
-    def speaker_name(self) -> str | None:
-        return self.speaker.name if self.speaker else None
-
-    @property
-    def on_behalf_of_name(self) -> str | None:
-        return self.on_behalf_of.name if self.on_behalf_of else None
-
-    @property
-    def session_name(self) -> str | None:
-        return self.session.name if self.session else None
-
-    @property
     def target_ids(self) -> list[uuid.UUID]:
         return [link.actor_id for link in self.target_links]
-
-    @property
-    def targets(self) -> list[Actor]:
-        return [link.actor for link in self.target_links]
 
     @property
     def topics(self) -> list[str]:
@@ -81,8 +60,6 @@ class StatementTarget(Base):
     statement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"))
     position: Mapped[int]
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"))
-
-    actor: Mapped[Actor] = relationship(lazy="raise")
 
 
 class StatementTopic(Base):

@@ -1,16 +1,27 @@
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
+from app.api.access import Writer
+from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.exports import listing, stats_response
+from app.api.idempotency import Idempotent
+from app.api.operations import STATS_RESPONSES, Operations
 from app.core.database import SessionDep
 from app.core.errors import problem_responses
-from app.core.routing import crud_router
-from app.core.stats import STATS_RESPONSES, Stats, stats_response
+from app.core.stats import Stats
+from app.history.schemas import ChangesPage, HistoryQuery
+from app.history.service import history_of
 from app.statements.codes import STATEMENT_TYPES
 from app.statements.schemas import (
+    StatementCreate,
+    StatementPage,
     StatementQuery,
+    StatementRead,
     StatementStatsQuery,
     StatementTypeRead,
+    StatementUpdate,
 )
 from app.statements.service import StatementService
 
@@ -28,22 +39,69 @@ def list_statement_types() -> list[StatementTypeRead]:
     return [StatementTypeRead.model_validate(item) for item in STATEMENT_TYPES]
 
 
-router.include_router(
-    crud_router(
-        singular="statement",
-        service=StatementService,
-        query=StatementQuery,
-    )
+STATEMENTS = Operations("statement", "statements")
+
+
+@router.get("/v1/statements", response_model=StatementPage, **STATEMENTS.list(StatementQuery))
+def list_statements(
+    query: Annotated[StatementQuery, Query()], request: Request, session: SessionDep
+) -> Response:
+    return listing(request, StatementService(session), query)
+
+
+@router.post("/v1/statements", response_model=StatementRead, **STATEMENTS.create())
+def create_statement(body: StatementCreate, session: SessionDep, once: Idempotent) -> Response:
+    return once.create(body, lambda: StatementService(session).create(body))
+
+
+@router.get("/v1/statements/{record_id}", response_model=StatementRead, **STATEMENTS.read())
+def read_statement(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return fresh(request, StatementService(session).read(record_id))
+
+
+@router.patch("/v1/statements/{record_id}", response_model=StatementRead, **STATEMENTS.update())
+def update_statement(
+    record_id: uuid.UUID, body: StatementUpdate, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    return written(StatementService(session).update(record_id, body, expected))
+
+
+@router.delete("/v1/statements/{record_id}", **STATEMENTS.delete())
+def delete_statement(
+    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+) -> Response:
+    StatementService(session).delete(record_id, expected)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/statements/{record_id}/restore", response_model=StatementRead, **STATEMENTS.restore()
 )
+def restore_statement(
+    record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
+) -> Response:
+    """Undo a delete: the record is live again, at a new version. `If-Match` is optional."""
+    return once.restore(lambda: StatementService(session).restore(record_id, expected))
+
+
+@router.get("/v1/statements/{record_id}/history", **STATEMENTS.history())
+def statement_history(
+    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+) -> ChangesPage:
+    """Every change to the record, oldest first: who, when, each field before and after."""
+    return history_of(StatementService(session), record_id, query)
 
 
 @router.get(
     "/v1/stats/statements",
     tags=["stats"],
     operation_id="statement_stats",
+    response_model=Stats,
     responses=STATS_RESPONSES,
 )
-def statement_stats(params: Annotated[StatementStatsQuery, Query()], session: SessionDep) -> Stats:
+def statement_stats(
+    query: Annotated[StatementStatsQuery, Query()], session: SessionDep
+) -> Response:
     """Count statements per group; takes every statement filter."""
-    keys, rows = StatementService(session).stats(params)
-    return stats_response(keys, rows, params.format, "statement-stats")  # type: ignore[return-value]
+    keys, rows = StatementService(session).stats(query)
+    return stats_response(keys, rows, query.format, "statement-stats")

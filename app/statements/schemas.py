@@ -5,30 +5,26 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from app.core.pagination import DateRange, ListQuery
+from app.actors.schemas import ActorRef
+from app.core.dates import ClockTime, DatePrecision, DateRange, UtcDateTime, UtcTime
+from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
-    ActorRef,
     ApiModel,
-    ClockTime,
-    DatePrecision,
     Label,
     LanguageTag,
     LongText,
     Name,
+    PatchModel,
     ReadModel,
     ReadPart,
     SearchText,
     Unique,
-    UtcDateTime,
-    UtcTime,
     many,
-    patch_model,
+    patch_of,
 )
 from app.core.stats import StatsQuery, group_by_field
 from app.sources.schemas import CitationIn, CitationRead, citations_field
-from app.statements.codes import STATEMENT_TYPE_CODES
-
-StatementTypeCode = Literal[tuple(sorted(STATEMENT_TYPE_CODES))]  # type: ignore[valid-type]
+from app.statements.codes import StatementTypeCode
 
 
 class StatementCreate(ApiModel):
@@ -73,7 +69,9 @@ class StatementCreate(ApiModel):
         return self
 
 
-StatementUpdate = patch_model(StatementCreate)
+@patch_of(StatementCreate)
+class StatementUpdate(PatchModel):
+    """Partial update of a Statement."""
 
 
 class StatementRead(ReadModel):
@@ -133,6 +131,11 @@ class StatementQuery(StatementFilters, ListQuery):
     sort: Literal["date", "-date"] | None = Field(
         None, description="`date` (default) or `-date`; relevance first with `q`."
     )
+    fields: str | None = fields_field(StatementRead)
+    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+
+
+StatementPage = page_of(StatementRead)
 
 
 class StatementStatsQuery(StatementFilters, StatsQuery):

@@ -1,33 +1,25 @@
+from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
 from app.actors.models import Actor
-from app.core.crud import Service, set_columns
+from app.core.dates import last_day_of
 from app.core.dialect import index_document
-from app.core.pagination import ListQuery
-from app.core.schemas import json_time, last_day_of
-from app.core.snippets import snippet
+from app.core.records import RecordService, set_columns
+from app.core.shapes import Column, JsonRow, csv_text
 from app.negotiations.models import NegotiationSession
 from app.sources.service import cite
 from app.statements.models import Statement, StatementTarget, StatementTopic
 from app.statements.repository import StatementRepository
-from app.statements.schemas import (
-    StatementCreate,
-    StatementQuery,
-    StatementRead,
-    StatementStatsQuery,
-    StatementUpdate,
-)
+from app.statements.schemas import StatementCreate, StatementQuery, StatementStatsQuery
+from app.statements.snippets import snippet
 
 
-class StatementService(Service[Statement, StatementCreate]):
+class StatementService(RecordService[Statement, StatementCreate, StatementQuery]):
     repository_class = StatementRepository
     create_schema = StatementCreate
-    update_schema = StatementUpdate
-    read_schema = StatementRead
     label = "statement"
     resource = "statements"
+    repository: StatementRepository
 
     def apply(self, record: Statement, data: StatementCreate) -> None:
         self.require(NegotiationSession, {("session_id",): data.session_id})
@@ -59,44 +51,24 @@ class StatementService(Service[Statement, StatementCreate]):
             self.session, "statements", record.id, record.quote, record.summary, record.translation
         )
 
-    def present(self, record: Statement, query: ListQuery | None = None) -> BaseModel:
-        shown = StatementRead.model_validate(record)
-        text = getattr(query, "q", None)
-        if text is not None:
-            shown.snippet = snippet(text, record.quote, record.summary, record.translation)
-        return shown
+    def page(self, query: StatementQuery) -> tuple[list[JsonRow], str | None]:
+        """A page, each hit of a search with its matching passage."""
+        rows, next_cursor = super().page(query)
+        return [_with_snippet(row, query.q) for row in rows], next_cursor
+
+    def export(self, query: StatementQuery) -> Iterator[JsonRow]:
+        return (_with_snippet(row, query.q) for row in super().export(query))
+
+    def csv(self, query: StatementQuery, columns: list[Column]) -> Iterator[str]:
+        if query.q is None:
+            return super().csv(query, columns)
+        return csv_text(self.export(query), columns)  # snippets are written here, not in SQL
 
     def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
         return self.repository.stats(query)
 
-    def page(self, query: ListQuery) -> tuple[list[dict[str, Any]], str | None]:
-        assert isinstance(query, StatementQuery)
-        (rows, targets, topics, citations), next_cursor = self.repository.page_batch(query)
-        page = []
-        for row in rows:
-            shown = _row_json(row, targets.get(row.id, []), citations.get(row.id, []))
-            shown["topics"] = [item["topic"] for item in topics.get(row.id, [])]
-            if query.q is not None:
-                shown["snippet"] = snippet(query.q, row.quote, row.summary, row.translation)
-            page.append(shown)
-        return page, next_cursor
 
-
-def _row_json(
-    row: Any, targets: list[dict[str, Any]], citations: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """A statement row as StatementRead serialises it (a test holds the two to the same)."""
-    return {
-        "id": str(row.id), "created_at": json_time(row.created_at),
-        "updated_at": json_time(row.updated_at), "version": row.version,
-        "speaker_id": row.speaker_id and str(row.speaker_id), "speaker_name": row.speaker_name,
-        "speaker_label": row.speaker_label,
-        "on_behalf_of_id": row.on_behalf_of_id and str(row.on_behalf_of_id),
-        "on_behalf_of_name": row.on_behalf_of_name, "date": row.date.isoformat(),
-        "time": row.time and row.time.isoformat(), "date_precision": row.date_precision,
-        "location": row.location, "quote": row.quote, "summary": row.summary,
-        "translation": row.translation, "language": row.language, "type": row.type,
-        "target_ids": [target["id"] for target in targets], "targets": targets, "topics": [],
-        "session_id": row.session_id and str(row.session_id), "session_name": row.session_name,
-        "citations": citations, "snippet": None,
-    }  # fmt: skip
+def _with_snippet(row: JsonRow, text: str | None) -> JsonRow:
+    if text is not None:
+        row["snippet"] = snippet(text, row["quote"], row["summary"], row["translation"])
+    return row

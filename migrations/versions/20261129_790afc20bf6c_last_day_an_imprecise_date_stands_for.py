@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # A data migration: the same rule the service applies to new records.
-from app.core.schemas import last_day_of
+from app.core.dates import last_day_of
 
 revision: str = "790afc20bf6c"
 down_revision: str | None = "3c1d2e4f5a6b"

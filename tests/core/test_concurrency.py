@@ -13,9 +13,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from app.api.idempotency import ABANDONED_AFTER, IdempotentRequest
 from app.core.config import Settings
 from app.core.database import utcnow
-from app.core.idempotency import ABANDONED_AFTER, IdempotentRequest
 from app.incidents.schemas import IncidentCreate
 from app.incidents.service import IncidentService
 from app.keys.models import ApiKey

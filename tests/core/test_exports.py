@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.core.exports import csv_columns, csv_text
+from app.core.shapes import csv_columns, csv_text
 from app.incidents.schemas import IncidentQuery, IncidentRead
 from app.incidents.service import IncidentService
 from tests.helpers import actor_id, all_pages, assert_problem, source_id

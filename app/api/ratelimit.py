@@ -86,7 +86,7 @@ class VerifiedKeys:
             self.until.popitem(last=False)
 
     def __contains__(self, digest: object) -> bool:
-        return self.until.get(digest, 0.0) > time.monotonic()  # type: ignore[call-overload]
+        return isinstance(digest, str) and self.until.get(digest, 0.0) > time.monotonic()
 
 
 class RedisCounter:
@@ -175,9 +175,6 @@ class RateLimit:
             self.verified.vouch(digest)
             return await self._count(f"key:{digest}", self.key_limit)
         return usage
-
-    async def _live(self, token: str) -> bool:
-        return await to_thread.run_sync(self.is_live_key, token)
 
     async def _count(self, bucket: str, limit: int) -> Usage | None:
         if limit == 0:

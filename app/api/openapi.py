@@ -3,7 +3,7 @@ what the service does (clients and Schemathesis hold it to that)."""
 
 from typing import Any
 
-from app.core.errors import problem_media_types
+from app.core.errors import PROBLEM_MEDIA_TYPE
 
 READ_METHODS = ("get", "head")
 # Required, though the service answers its absence with 428 rather than a validation error.
@@ -36,3 +36,12 @@ def _without_null(parameter: dict[str, Any]) -> None:
     if len(choices) == 1 and len(schema["anyOf"]) == 2:
         del schema["anyOf"]
         schema.update(choices[0])
+
+
+def problem_media_types(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Declare every 4xx and 5xx body as `application/problem+json`, as it is sent."""
+    for _, operation in _operations(openapi):
+        for status, response in operation["responses"].items():
+            if status[0] in "45" and "application/json" in response.get("content", {}):
+                response["content"] = {PROBLEM_MEDIA_TYPE: response["content"]["application/json"]}
+    return openapi

@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.core.database import SessionDep
+from app.core.changelog import CHANGED_BY
+from app.core.database import RequestSession
 from app.core.errors import Forbidden, Unauthorized
 from app.keys.schemas import SCOPES, Scope
 from app.keys.service import live_key
@@ -35,22 +36,24 @@ ANONYMOUS = Caller()
 
 def caller(
     request: Request,
-    session: SessionDep,
+    session: RequestSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     """The request's caller; a key that is unknown or revoked is refused outright."""
     if credentials is None:
         return ANONYMOUS
-    key = live_key(session, credentials.credentials)
+    # Looked up in a session of its own: on SQLite the request's session takes the write lock
+    # with its first statement, and an idempotency claim must take that lock before it.
+    with request.app.state.database.sessions() as lookup:
+        key = live_key(lookup, credentials.credentials)
     if key is None:
         raise Unauthorized(
             "The API key is unknown or has been revoked.",
             headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
         )
     request.app.state.verified_keys.vouch(key.token_hash)  # its own rate-limit count from now
-    found = Caller(key_id=key.id, name=key.name, scope=key.scope)  # type: ignore[arg-type]
-    session.info["caller"] = found
-    return found
+    session.info[CHANGED_BY] = key.name
+    return Caller(key_id=key.id, name=key.name, scope=key.scope)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

@@ -2,7 +2,8 @@
 writing twice (as Stripe's API does).
 
 A request claims its key in a committed transaction of its own before it writes, so a
-concurrent repeat finds the claim (409) instead of writing too. Each claim carries a token of
+concurrent repeat finds the claim (409) instead of writing too; the claim must outlive the
+request's own transaction, which rolls back if the write fails. Each claim carries a token of
 its own: only its holder may complete or release it, and a claim abandoned by a request that
 died is taken over by exactly one retry. The response is stored in the write's transaction, so
 it exists exactly when the write does. Keys belong to the API key that sent them and are kept
@@ -12,18 +13,22 @@ for a day.
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Header, Request, Response
-from sqlalchemy import ForeignKey, Integer, String, Text, delete, update
+from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.core.database import Base, JSONDocument, utcnow
+from app.api.access import Caller, Writer
+from app.api.conditional import written
+from app.core.database import Base, Database, JSONDocument, RequestSession, utcnow
 from app.core.errors import Conflict, Unprocessable
+from app.core.shapes import JsonRow
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +70,15 @@ class IdempotentRequest(Base):
 class Claim:
     """A request's hold on its idempotency key."""
 
-    session: Session
+    database: Database
     api_key_id: int
     key: str
     token: str
 
-    def complete(self, response: Response) -> None:
-        """Store the response beside the write, in its transaction (the caller commits);
-        refuse the write if the claim was taken over meanwhile."""
-        stored = self.session.execute(
+    def complete(self, session: Session, response: Response) -> None:
+        """Store the response beside the write, in its transaction (so it exists exactly when
+        the write does); refuse the write if a retry took the claim over meanwhile."""
+        stored = session.connection().execute(
             update(IdempotentRequest)
             .where(*self._mine())
             .values(
@@ -86,20 +91,21 @@ class Claim:
                 },
             )
         )
-        if stored.rowcount != 1:  # type: ignore[attr-defined]
+        if stored.rowcount != 1:
             raise Conflict("This request took so long that a retry took its place.")
 
     def release(self) -> None:
         """Give the key up after a failed write, so a retry may run. If the database is what
         failed, the claim stays until it counts as abandoned."""
-        self.session.rollback()
         try:
-            self.session.execute(delete(IdempotentRequest).where(*self._mine()))
-            self.session.commit()
+            with self.database.writer_sessions() as session:
+                unfinished = IdempotentRequest.status_code.is_(None)
+                session.execute(delete(IdempotentRequest).where(*self._mine(), unfinished))
+                session.commit()
         except SQLAlchemyError:
             logger.warning("idempotency key %r left claimed until abandoned", self.key)
 
-    def _mine(self) -> tuple[Any, ...]:
+    def _mine(self) -> tuple[ColumnElement[bool], ...]:
         return (
             IdempotentRequest.api_key_id == self.api_key_id,
             IdempotentRequest.key == self.key,
@@ -107,35 +113,83 @@ class Claim:
         )
 
 
-def idempotent(
-    request: Request,
-    session: Session,
-    api_key_id: int | None,
-    key: str | None,
-    payload: str,
-    write: Callable[[], Response],
-) -> Response:
-    """The response of `write`, run once per idempotency key, then replayed."""
-    if key is None or api_key_id is None:
-        response = write()
-        session.commit()
+class Idempotency:
+    """Runs a request's write once per Idempotency-Key, and replays its response to retries."""
+
+    def __init__(self, request: Request, session: Session, who: Caller, key: str | None) -> None:
+        self.request = request
+        self.session = session
+        self.database: Database = request.app.state.database
+        self.api_key_id = who.key_id
+        self.key = key
+        self.claim: Claim | None = None
+
+    def create(self, body: BaseModel, write: Callable[[], JsonRow]) -> Response:
+        """A create: 201, with the new record's address."""
+        return self._once(body.model_dump_json(), lambda: self._created(write()))
+
+    def restore(self, write: Callable[[], JsonRow]) -> Response:
+        return self._once("", lambda: written(write()))
+
+    def _created(self, shown: JsonRow) -> Response:
+        response = written(shown, 201)
+        collection = self.request.url.replace(query="")
+        response.headers["Location"] = f"{collection}/{shown['id']}"
         return response
-    claim_or_replay = _claim(session, api_key_id, key, _fingerprint(request, payload))
-    if isinstance(claim_or_replay, Response):
-        return claim_or_replay
-    claim = claim_or_replay
-    try:
+
+    def _once(self, payload: str, write: Callable[[], Response]) -> Response:
+        if self.key is None or self.api_key_id is None:
+            return write()
+        fingerprint = _fingerprint(self.request, payload)
+        claimed = _claim(self.database, self.api_key_id, self.key, fingerprint)
+        if isinstance(claimed, Response):
+            return claimed
+        self.claim = claimed
         response = write()
-        claim.complete(response)
-        session.commit()
+        claimed.complete(self.session, response)
+        return response
+
+
+def idempotency(
+    request: Request,
+    session: RequestSession,
+    who: Writer,
+    idempotency_key: IdempotencyKey = None,
+) -> Iterator[Idempotency]:
+    """The request's Idempotency-Key, for a write (it needs a `write` key).
+
+    Scoped to the request, not the handler: its exit runs after the handler's session has
+    committed or rolled back, so a failed write's claim is given up only once that write's
+    transaction is gone (on SQLite, that transaction holds the lock the release needs)."""
+    once = Idempotency(request, session, who, idempotency_key)
+    try:
+        yield once
     except BaseException:
-        claim.release()
+        if once.claim is not None:
+            once.claim.release()
         raise
-    return response
 
 
-def _claim(session: Session, api_key_id: int, key: str, fingerprint: str) -> Claim | Response:
-    """Claim the key for this request and commit; or the stored response to replay."""
+Idempotent = Annotated[Idempotency, Depends(idempotency)]
+
+
+def _claim(database: Database, api_key_id: int, key: str, fingerprint: str) -> Claim | Response:
+    """Claim the key for this request in a transaction of its own, committed at once, so a
+    concurrent repeat finds it; or the stored response to replay."""
+    while True:
+        with database.writer_sessions() as session:
+            claimed = _attempt(session, api_key_id, key, fingerprint)
+        if isinstance(claimed, Response):
+            return claimed
+        if claimed is not None:
+            return Claim(database, api_key_id, key, claimed)
+
+
+def _attempt(
+    session: Session, api_key_id: int, key: str, fingerprint: str
+) -> str | Response | None:
+    """One try at the claim: its token, the response to replay, or None to try again (the
+    key was freed meanwhile)."""
     now = utcnow()
     session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < now - KEPT_FOR))
     token = secrets.token_hex(16)
@@ -146,12 +200,12 @@ def _claim(session: Session, api_key_id: int, key: str, fingerprint: str) -> Cla
     )
     try:
         session.commit()
-        return Claim(session, api_key_id, key, token)
+        return token
     except IntegrityError:
         session.rollback()
     earlier = session.get(IdempotentRequest, (api_key_id, key), populate_existing=True)
     if earlier is None:  # released in the meantime: this request may go ahead
-        return _claim(session, api_key_id, key, fingerprint)
+        return None
     if earlier.fingerprint != fingerprint:
         raise Unprocessable.at(
             ("header", "idempotency-key"),
@@ -162,12 +216,12 @@ def _claim(session: Session, api_key_id: int, key: str, fingerprint: str) -> Cla
         return _replayed(earlier)
     if now - earlier.created_at < ABANDONED_AFTER or not _took_over(session, earlier):
         raise Conflict(STILL_RUNNING, headers={"Retry-After": "1"})
-    return _claim(session, api_key_id, key, fingerprint)
+    return None
 
 
 def _took_over(session: Session, abandoned: IdempotentRequest) -> bool:
     """Remove an abandoned claim; false if another retry removed it first."""
-    removed = session.execute(
+    removed = session.connection().execute(
         delete(IdempotentRequest).where(
             IdempotentRequest.api_key_id == abandoned.api_key_id,
             IdempotentRequest.key == abandoned.key,
@@ -176,7 +230,7 @@ def _took_over(session: Session, abandoned: IdempotentRequest) -> bool:
         )
     )
     session.commit()
-    return removed.rowcount == 1  # type: ignore[attr-defined]
+    return removed.rowcount == 1
 
 
 def _replayed(earlier: IdempotentRequest) -> Response:

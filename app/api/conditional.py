@@ -4,20 +4,18 @@ download, `If-Match` makes a change apply only to the version the editor read.""
 import re
 from typing import Annotated
 
-from fastapi import Header
+from fastapi import Depends, Header, Request, Response
+from fastapi.responses import JSONResponse
 
 from app.core.errors import PreconditionRequired, Unprocessable
+from app.core.records import Versions, etag
+from app.core.shapes import JsonRow
 
 # An entity tag, quoted as RFC 9110 has it, or bare (`3`), which is forgiven.
 _TAG = r'((W/)?"[\x21\x23-\x7e]*"|[\x21\x23-\x2b\x2d-\x7e]+)'
 # `*`, or a comma-separated list of entity tags.
 ETAG_LIST_PATTERN = rf"^(\*|{_TAG}(\s*,\s*{_TAG})*)$"
 _TAGS = re.compile(_TAG)
-
-
-def etag(version: int) -> str:
-    """A record's entity tag: its version, which every change increments."""
-    return f'"{version}"'
 
 
 def not_modified(if_none_match: str | None, tag: str) -> bool:
@@ -28,7 +26,7 @@ def not_modified(if_none_match: str | None, tag: str) -> bool:
     return bool(listed & {tag, "*"})
 
 
-def expected_versions(if_match: str | None) -> frozenset[int] | None:
+def expected_versions(if_match: str | None) -> Versions:
     """The versions an If-Match header allows a change to (None for `*`: any version).
 
     Comparison is strong: weak tags, and tags that are no version of ours, match nothing."""
@@ -64,3 +62,30 @@ OptionalIfMatch = Annotated[
         description="Optional here: the ETag of the deleted record, to restore that version only.",
     ),
 ]
+
+
+def _required(if_match: IfMatch = None) -> Versions:
+    return expected_versions(if_match)
+
+
+def _optional(if_match: OptionalIfMatch = None) -> Versions:
+    return expected_versions(if_match or "*")
+
+
+# The versions a change may apply to, as its If-Match names them (required).
+Expected = Annotated[Versions, Depends(_required)]
+# The same where If-Match is optional (a restore).
+ExpectedIfAny = Annotated[Versions, Depends(_optional)]
+
+
+def written(shown: JsonRow, status_code: int = 200) -> JSONResponse:
+    """A record as a write leaves it, with its ETag."""
+    return JSONResponse(shown, status_code=status_code, headers={"ETag": etag(shown["version"])})
+
+
+def fresh(request: Request, shown: JsonRow) -> Response:
+    """A record as read: 304 if the reader's If-None-Match names its version already."""
+    tag = etag(shown["version"])
+    if not_modified(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    return JSONResponse(shown, headers={"ETag": tag})

@@ -8,9 +8,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.ratelimit import HEADER_NAMES, RateLimit
 from app.core.config import Settings
 from app.core.errors import send_problem
-from app.core.ratelimit import HEADER_NAMES, RateLimit
 from app.keys.service import key_is_live
 
 SECURITY_HEADERS = {

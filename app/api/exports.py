@@ -1,0 +1,133 @@
+"""A list as its client asks for it (`format=` or the Accept header): a JSON page with a `Link`
+to the next, or every row streamed as CSV, NDJSON or GeoJSON, in constant memory."""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any, Protocol, TypeVar
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel
+
+from app.core.errors import Unprocessable
+from app.core.pagination import ListQuery, offered_formats, selected_fields
+from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, csv_columns
+from app.core.stats import Stats
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "ndjson": "application/x-ndjson",
+    "geojson": "application/geo+json",
+}
+ACCEPTED = {"text/csv": "csv", "application/x-ndjson": "ndjson", "application/geo+json": "geojson"}
+CHUNK_CHARACTERS = 64 * 1024
+
+Q = TypeVar("Q", bound=ListQuery, contravariant=True)
+
+
+class Listable(Protocol[Q]):
+    """A resource's service, as far as its list needs it."""
+
+    resource: str
+
+    @property
+    def read_schema(self) -> type[BaseModel]: ...
+
+    def page(self, query: Q) -> tuple[list[JsonRow], str | None]: ...
+
+    def export(self, query: Q) -> Iterator[JsonRow]: ...
+
+    def csv(self, query: Q, columns: list[Column]) -> Iterator[str]: ...
+
+
+def listing(request: Request, records: Listable[Q], query: Q) -> Response:
+    """The list in the format asked for: a page of JSON, or every row streamed."""
+    formats = offered_formats(type(query))
+    fmt = query.format or _accepted(request.headers.get("accept"))
+    if fmt not in formats:
+        raise Unprocessable.at(["query", "format"], f"this list is not available as {fmt}")
+    fields = selected_fields(query)
+    if fmt == "csv":
+        columns = csv_columns(records.read_schema, fields)
+        return _streamed(records.csv(query, columns), fmt, records.resource)
+    if fmt != "json":
+        write = _geojson if fmt == "geojson" else _ndjson
+        return _streamed(write(records.export(query), fields), fmt, records.resource)
+    rows, next_cursor = records.page(query)
+    page = {"data": [_picked(row, fields) for row in rows], "next_cursor": next_cursor}
+    return JSONResponse(page, headers=_next_link(request, next_cursor))
+
+
+def stats_response(keys: list[str], rows: list[dict[str, Any]], fmt: str | None,
+                   name: str) -> Response:  # fmt: skip
+    """Counts per group, as JSON or as a CSV file for a spreadsheet."""
+    if fmt != "csv":
+        return JSONResponse(Stats(group_by=keys, data=rows).model_dump(mode="json"))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["count"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return _streamed(iter([BYTE_ORDER_MARK + buffer.getvalue()]), "csv", name)
+
+
+def _accepted(accept: str | None) -> str:
+    """The export format the Accept header asks for, else JSON."""
+    ranges = [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
+    return next((ACCEPTED[kind] for kind in ranges if kind in ACCEPTED), "json")
+
+
+def _next_link(request: Request, next_cursor: str | None) -> dict[str, str]:
+    if next_cursor is None:
+        return {}
+    return {"Link": f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'}
+
+
+def _picked(row: JsonRow, fields: list[str] | None) -> JsonRow:
+    return row if fields is None else {name: row[name] for name in fields}
+
+
+def _streamed(body: Iterator[str], fmt: str, name: str) -> StreamingResponse:
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    return StreamingResponse(_chunked(body), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _chunked(pieces: Iterator[str]) -> Iterator[str]:
+    """Pieces joined into chunks of about 64 KB: one message per row is slow."""
+    chunk: list[str] = []
+    length = 0
+    for piece in pieces:
+        chunk.append(piece)
+        length += len(piece)
+        if length >= CHUNK_CHARACTERS:
+            yield "".join(chunk)
+            chunk, length = [], 0
+    if chunk:
+        yield "".join(chunk)
+
+
+def _ndjson(rows: Iterator[JsonRow], fields: list[str] | None) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(_picked(row, fields), ensure_ascii=False) + "\n"
+
+
+def _geojson(rows: Iterator[JsonRow], fields: list[str] | None) -> Iterator[str]:
+    yield '{"type":"FeatureCollection","features":['
+    separator = ""
+    for row in rows:
+        yield separator + json.dumps(_feature(row, fields), ensure_ascii=False)
+        separator = ","
+    yield "]}"
+
+
+def _feature(row: JsonRow, fields: list[str] | None) -> JsonRow:
+    place = row.get("place") or {}
+    located = place.get("latitude") is not None and place.get("longitude") is not None
+    point = {"type": "Point", "coordinates": [place.get("longitude"), place.get("latitude")]}
+    return {
+        "type": "Feature",
+        "id": row.get("id"),
+        "geometry": point if located else None,
+        "properties": _picked(row, fields),
+    }

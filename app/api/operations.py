@@ -1,0 +1,92 @@
+"""How the operations every resource has are described in the OpenAPI document: their ids,
+summaries, tags, the problems each can answer, and the links from one to the next."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.api.exports import MEDIA_TYPES
+from app.core.errors import problem_responses
+from app.core.pagination import ListQuery, offered_formats
+
+WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
+# What a stats route can answer: the groups as JSON or CSV, or a problem.
+STATS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **problem_responses(422, 500, 503),
+    200: {"content": {"text/csv": {}}},
+}
+
+
+@dataclass(frozen=True)
+class Operations:
+    """The operations on one resource's records, e.g. `Operations("agreement", "agreements")`."""
+
+    singular: str
+    collection: str
+
+    def list(self, query: type[ListQuery]) -> dict[str, Any]:
+        exports: dict[str, Any] = {
+            MEDIA_TYPES[fmt]: {} for fmt in offered_formats(query) if fmt != "json"
+        }
+        page: dict[int | str, Any] = {
+            200: {"content": exports, "description": "A page, or every row as an export."}
+        }
+        name = self.collection.replace("-", " ")
+        return self._described(f"list_{self.collection.replace('-', '_')}", f"List {name}", page)
+
+    def create(self) -> dict[str, Any]:
+        links: dict[int | str, Any] = {
+            201: {"links": self._links("read", "update", "delete", "history")}
+        }
+        responses = {**problem_responses(*WRITE_PROBLEMS), **links}
+        described = self._described(f"create_{self.singular}", f"Create a {self._noun}", responses)
+        return {**described, "status_code": 201}
+
+    def read(self) -> dict[str, Any]:
+        responses = {
+            **problem_responses(404),
+            200: {"links": self._links("update", "delete", "history")},
+            304: {"description": "Not Modified (If-None-Match)"},
+        }
+        return self._described(f"read_{self.singular}", f"Read a {self._noun}", responses)
+
+    def update(self) -> dict[str, Any]:
+        return self._written("update", f"Update part of a {self._noun}")
+
+    def delete(self) -> dict[str, Any]:
+        return {**self._written("delete", f"Delete a {self._noun}"), "status_code": 204}
+
+    def restore(self) -> dict[str, Any]:
+        return self._written("restore", f"Restore a deleted {self._noun}")
+
+    def history(self) -> dict[str, Any]:
+        summary = f"History of a {self._noun}"
+        return self._described(f"history_{self.singular}", summary, problem_responses(404))
+
+    @property
+    def _noun(self) -> str:
+        return self.singular.replace("_", " ")
+
+    def _written(self, action: str, summary: str) -> dict[str, Any]:
+        return self._described(f"{action}_{self.singular}", summary,
+                               problem_responses(*WRITE_PROBLEMS))  # fmt: skip
+
+    def _described(
+        self, operation_id: str, summary: str, responses: dict[int | str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "operation_id": operation_id,
+            "summary": summary,
+            "tags": [self.collection],
+            "responses": {**problem_responses(422, 500, 503), **responses},
+        }
+
+    def _links(self, *targets: str) -> dict[str, Any]:
+        """Links from a response to the operations it leads to (the record's id, and its ETag
+        where the next step is a conditional write)."""
+        links = {}
+        for target in targets:
+            parameters = {"record_id": "$response.body#/id"}
+            if target in ("update", "delete"):
+                parameters["header.if-match"] = "$response.header.ETag"
+            links[target] = {"operationId": f"{target}_{self.singular}", "parameters": parameters}
+        return links

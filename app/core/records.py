@@ -1,0 +1,308 @@
+"""What every record shares: its list, paged and streamed through its read shape, and the write
+rules (create, partial update validated as a whole new record, soft delete, restore), each
+checked against the version the editor read and logged in the change log.
+
+A domain's repository says how its filters narrow a select and how its list is ordered; its
+service says how validated data is copied onto a record. Everything here flushes; the request
+commits (app.core.database.unit_of_work).
+"""
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.core.changelog import Action, log_change
+from app.core.database import AnySelect, RecordMixin, utcnow
+from app.core.dates import json_time
+from app.core.dialect import copy_csv
+from app.core.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+    field_error,
+    pydantic_errors,
+)
+from app.core.pagination import ListQuery, SortKey, keyset, ordering, paginate
+from app.core.schemas import ApiModel, PatchModel
+from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, Shape, csv_text
+
+M = TypeVar("M", bound=RecordMixin)
+C = TypeVar("C", bound=ApiModel)
+Q = TypeVar("Q", bound=ListQuery)
+S = TypeVar("S", bound=AnySelect)
+Loc = tuple[str | int, ...]
+# The versions a conditional write may apply to (None: whichever is current).
+Versions = frozenset[int] | None
+
+
+class RecordRepository(ABC, Generic[M, Q]):
+    """Every query of a resource's records that is not particular to the resource."""
+
+    model: type[M]
+    shape: Shape
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @abstractmethod
+    def filtered(self, statement: S, query: Q) -> S:
+        """`statement`, over this resource's table, narrowed to what the query's filters find."""
+
+    @abstractmethod
+    def order(self, query: Q) -> list[SortKey]:
+        """The order the query asks for; its last key is unique, so the order is stable."""
+
+    def locked(self, record_id: uuid.UUID, *, live: bool = True) -> M | None:
+        """The record with every list it holds, locked against other writers until commit."""
+        statement = (
+            select(self.model)
+            .where(self.model.id == record_id)
+            .options(selectinload("*"))
+            .with_for_update(of=self.model)
+            .execution_options(populate_existing=True)
+        )
+        if live:
+            statement = statement.where(self.model.deleted_at.is_(None))
+        return self.session.scalars(statement).one_or_none()
+
+    def exists(self, record_id: uuid.UUID) -> bool:
+        """Whether the record was ever created (deleted or not)."""
+        found = self.session.scalar(select(self.model.id).where(self.model.id == record_id))
+        return found is not None
+
+    def shown(self, record_ids: list[uuid.UUID]) -> list[JsonRow]:
+        """The live records with these ids, as responses show them, in the order given."""
+        live = self.model.deleted_at.is_(None)
+        return self.shape.shown(self.session.connection(), record_ids, live)
+
+    def page(self, query: Q) -> tuple[list[JsonRow], str | None]:
+        """One page of the list, and the cursor of the next (None at the end)."""
+        ids, next_cursor = paginate(self.session, self._listed(query), self.order(query), query)
+        return self.shape.shown(self.session.connection(), ids), next_cursor
+
+    def page_statement(self, query: Q) -> AnySelect:
+        """The SQL a page of the list runs first, for its ids (its plan is tested)."""
+        return keyset(self._listed(query), self.order(query), query)
+
+    def stream(self, query: Q) -> Iterator[JsonRow]:
+        """Every record the list finds, in its order, a batch at a time."""
+        rows = self.filtered(self.shape.rows.where(self.model.deleted_at.is_(None)), query)
+        ordered = rows.order_by(*ordering(self.order(query)))
+        return self.shape.stream(self.session.connection(), ordered)
+
+    def cells(self, query: Q, columns: list[Column]) -> AnySelect | None:
+        """The list as CSV cells written in SQL, for COPY; None if a column cannot be."""
+        cells = self.shape.cells(columns)
+        if cells is None:
+            return None
+        found = self.filtered(cells.where(self.model.deleted_at.is_(None)), query)
+        return found.order_by(*ordering(self.order(query)))
+
+    def missing(self, model: type[RecordMixin], record_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of the ids that name no live record of `model`."""
+        found = select(model.id).where(model.id.in_(record_ids), model.deleted_at.is_(None))
+        return record_ids - set(self.session.scalars(found))
+
+    def _listed(self, query: Q) -> Select[uuid.UUID]:
+        return self.filtered(select(self.model.id).where(self.model.deleted_at.is_(None)), query)
+
+
+class UnfilteredRepository(RecordRepository[M, Q]):
+    """The repository of a list with no filters of its own, oldest record first."""
+
+    def filtered(self, statement: S, query: Q) -> S:
+        return statement
+
+    def order(self, query: Q) -> list[SortKey]:
+        return creation_order(self.model)
+
+
+class RecordService(ABC, Generic[M, C, Q]):
+    """The rules of one resource's records."""
+
+    repository_class: type[RecordRepository[M, Q]]
+    create_schema: type[C]
+    label: str  # how messages name one record, e.g. "negotiation session"
+    resource: str  # the collection, in URLs and in the change log, e.g. "negotiation-sessions"
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.repository = self.repository_class(session)
+        # Ids the record being updated already refers to: they stay valid if deleted since.
+        self._kept: set[uuid.UUID] = set()
+
+    @abstractmethod
+    def apply(self, record: M, data: C) -> None:
+        """Copy validated data onto the record, checking every reference it makes."""
+
+    def index(self, record: M) -> None:
+        """Bring the record's full-text document up to date (for resources searched by `q`)."""
+
+    def read(self, record_id: uuid.UUID) -> JsonRow:
+        shown = self.repository.shown([record_id])
+        if not shown:
+            raise self._not_found(record_id)
+        return shown[0]
+
+    def shown(self, record_ids: list[uuid.UUID]) -> list[JsonRow]:
+        return self.repository.shown(record_ids)
+
+    def exists(self, record_id: uuid.UUID) -> bool:
+        return self.repository.exists(record_id)
+
+    def page(self, query: Q) -> tuple[list[JsonRow], str | None]:
+        return self.repository.page(query)
+
+    def export(self, query: Q) -> Iterator[JsonRow]:
+        return self.repository.stream(query)
+
+    def csv(self, query: Q, columns: list[Column]) -> Iterator[str]:
+        """Every record the list finds as CSV: written by PostgreSQL's COPY where it can."""
+        cells = self.repository.cells(query, columns)
+        copied = None if cells is None else copy_csv(self.session, cells)
+        if copied is None:
+            return csv_text(self.export(query), columns)
+        return chain([BYTE_ORDER_MARK], copied)
+
+    @property
+    def read_schema(self) -> type[BaseModel]:
+        return self.repository.shape.read
+
+    def create(self, data: C) -> JsonRow:
+        record = self.repository.model()
+        self.apply(record, data)
+        self.session.add(record)
+        self.session.flush()
+        self.index(record)
+        self._log(record, "create", {}, self.snapshot(record).model_dump(mode="json"))
+        return self.read(record.id)
+
+    def update(self, record_id: uuid.UUID, patch: PatchModel, expected: Versions = None) -> JsonRow:
+        """Apply the patch, if the record is still at an `expected` version (None: any)."""
+        record = self._current(record_id, expected)
+        current = self.snapshot(record)
+        merged = self._merged(current, patch)
+        if merged == current:
+            return self.read(record_id)  # nothing changes: no new version
+        self._kept = _ids_in(current.model_dump())
+        self.apply(record, merged)
+        # Set by hand: a change to child rows alone must still date and version the record.
+        record.updated_at = utcnow()
+        self.session.flush()
+        self.index(record)
+        before, after = current.model_dump(mode="json"), merged.model_dump(mode="json")
+        self._log(record, "update", before, after)
+        return self.read(record_id)
+
+    def delete(self, record_id: uuid.UUID, expected: Versions = None) -> None:
+        record = self._current(record_id, expected)
+        record.deleted_at = utcnow()
+        self.session.flush()
+        self._log(record, "delete", {"deleted_at": None}, {"deleted_at": _stamp(record)})
+
+    def restore(self, record_id: uuid.UUID, expected: Versions = None) -> JsonRow:
+        """Undo a delete."""
+        record = self._current(record_id, expected, live=False)
+        if record.deleted_at is None:
+            raise Conflict(f"The {self.label} {record_id} is not deleted.")
+        deleted_at = _stamp(record)
+        record.deleted_at = None
+        record.updated_at = utcnow()
+        self.session.flush()
+        self._log(record, "restore", {"deleted_at": deleted_at}, {"deleted_at": None})
+        return self.read(record_id)
+
+    def snapshot(self, record: M) -> C:
+        """The record as its writable fields (what a create would send)."""
+        return self.create_schema.model_validate(record, from_attributes=True)
+
+    def require(self, model: type[RecordMixin], references: Mapping[Loc, uuid.UUID | None]) -> None:
+        """Refuse the write when a referenced record does not exist (or was deleted)."""
+        wanted = {value for value in references.values() if value is not None} - self._kept
+        missing = self.repository.missing(model, wanted) if wanted else set()
+        errors = [
+            field_error(
+                ("body", *loc),
+                f"no {model.__tablename__} record with id {value}",
+                "missing_reference",
+            )
+            for loc, value in references.items()
+            if value in missing
+        ]
+        if errors:
+            raise Unprocessable.of(errors)
+
+    def _current(self, record_id: uuid.UUID, expected: Versions, *, live: bool = True) -> M:
+        """The record, locked for this write, if it is still at the `expected` version."""
+        record = self.repository.locked(record_id, live=live)
+        if record is None:
+            raise self._not_found(record_id)
+        if expected is not None and record.version not in expected:
+            raise PreconditionFailed(
+                f"The {self.label} is at version {record.version}: it changed since you read "
+                "it. Read it again, reapply your change and retry.",
+                headers={"ETag": etag(record.version)},
+                current_version=record.version,
+            )
+        return record
+
+    def _not_found(self, record_id: uuid.UUID) -> NotFound:
+        return NotFound(f"No {self.label} with id {record_id}.")
+
+    def _log(self, record: M, action: Action, before: JsonRow, after: JsonRow) -> None:
+        log_change(self.session, self.resource, record.id, record.version, action, (before, after))
+
+    def _merged(self, current: C, patch: PatchModel) -> C:
+        """The record as it would be after the patch, validated like a new record.
+
+        Nested objects (place, killed...) merge field by field; lists are replaced whole."""
+        merged = current.model_dump()
+        for name, value in patch.model_dump(exclude_unset=True).items():
+            nested = isinstance(value, dict) and isinstance(getattr(current, name), BaseModel)
+            merged[name] = merged[name] | value if nested else value
+        try:
+            return self.create_schema.model_validate(merged)
+        except ValidationError as exc:
+            raise Unprocessable.of(pydantic_errors(exc.errors(), ("body",))) from exc
+
+
+def any_of(*filters: tuple[SQLColumnExpression[Any], Sequence[Any]]) -> list[ColumnElement[bool]]:
+    """For each filter given values, its column holding one of them."""
+    return [column.in_(values) for column, values in filters if values]
+
+
+def creation_order(model: type[RecordMixin]) -> list[SortKey]:
+    """Oldest first: the order of lists with no order of their own."""
+    return [SortKey.of(model.created_at), SortKey.of(model.id)]
+
+
+def etag(version: int) -> str:
+    """A record's entity tag: its version, which every change increments."""
+    return f'"{version}"'
+
+
+def _stamp(record: RecordMixin) -> str | None:
+    return None if record.deleted_at is None else json_time(record.deleted_at)
+
+
+def set_columns(record: RecordMixin, data: ApiModel, *names: str) -> None:
+    for name in names:
+        setattr(record, name, getattr(data, name))
+
+
+def _ids_in(value: Any) -> set[uuid.UUID]:
+    """Every id anywhere in a dumped record."""
+    if isinstance(value, uuid.UUID):
+        return {value}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return set().union(*(_ids_in(item) for item in value))
+    return set()

@@ -1,0 +1,289 @@
+"""The read shape of a resource, declared once.
+
+Its read schema says which fields a record shows, in what order and of what types; a select
+says where each comes from, its columns labelled by field (`place.name` for a field of a nested
+object); `Linked` child rows fill its lists. From that one declaration come the JSON of every
+read, page and export (NDJSON and GeoJSON properties are that JSON), and the CSV cells, whether
+Python writes them or PostgreSQL's COPY does. Rows are read without the ORM: it is too slow
+for a million rows.
+"""
+
+import csv
+import io
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from types import NoneType, UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Connection, Label, SQLColumnExpression
+
+from app.core.database import AnyRow, AnySelect
+from app.core.dates import json_time
+from app.core.dialect import cell_text, described, joined
+
+JsonRow = dict[str, Any]
+Column = tuple[str, ...]  # a CSV column: a field, or a field of a nested object
+Children = dict[uuid.UUID, list[Any]]
+Filler = Callable[[AnyRow, dict[str, Children]], Any]
+BATCH = 2000
+CSV_BATCH = 500
+BYTE_ORDER_MARK = "\ufeff"  # tells spreadsheets a CSV file is UTF-8, so Arabic survives
+_AS_JSON: dict[Any, Callable[[Any], Any]] = {
+    uuid.UUID: str,
+    datetime: json_time,
+    date: date.isoformat,
+    time: time.isoformat,
+}
+
+
+def plain_type(annotation: Any) -> Any:
+    """The type a field holds, without its metadata (Annotated) or None."""
+    if get_origin(annotation) is Annotated:
+        return plain_type(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        kinds = [plain_type(kind) for kind in get_args(annotation) if kind is not NoneType]
+        return kinds[0] if len(kinds) == 1 else annotation
+    return annotation
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    kind = plain_type(annotation)
+    return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+
+
+def _as_json(annotation: Any) -> Callable[[Any], Any]:
+    """How a stored value of this type is written in JSON, as pydantic writes it."""
+    convert = _AS_JSON.get(plain_type(annotation))
+    if convert is None:
+        return lambda value: value
+    return lambda value: None if value is None else convert(value)
+
+
+def _unlabelled(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    return column.element if isinstance(column, Label) else column
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A list field filled from child rows: `rows` selects the id of the record they belong
+    to first, then the item's fields by name (or a single value, for a list of values)."""
+
+    rows: AnySelect
+    order: Sequence[SQLColumnExpression[Any]]
+
+    @property
+    def owner(self) -> ColumnElement[uuid.UUID]:
+        return _unlabelled(next(iter(self.rows.selected_columns)))
+
+
+@dataclass(frozen=True)
+class IdsOf:
+    """A list of ids drawn from the items of a linked field (target_ids from targets)."""
+
+    field: str
+
+
+class _Items:
+    """The child rows of one linked field, fetched for many records at once."""
+
+    def __init__(self, linked: Linked, annotation: Any) -> None:
+        self.linked = linked
+        self.model = _model_of(get_args(plain_type(annotation))[0])
+        names = list(linked.rows.selected_columns.keys())[1:]
+        if self.model is None:
+            convert = _as_json(get_args(plain_type(annotation))[0])
+            self.item: Callable[[AnyRow], Any] = lambda row: convert(row[1])
+        else:
+            converters = [(names.index(name) + 1, name, _as_json(info.annotation))
+                          for name, info in self.model.model_fields.items()]  # fmt: skip
+            self.item = lambda row: {name: convert(row[i]) for i, name, convert in converters}
+
+    def of(self, connection: Connection, ids: list[uuid.UUID]) -> Children:
+        owner = self.linked.owner
+        chosen = self.linked.rows.where(owner.in_(ids)).order_by(owner, *self.linked.order)
+        found: Children = {}
+        for row in connection.execute(chosen):
+            found.setdefault(row[0], []).append(self.item(row))
+        return found
+
+    def cell(self, owner_id: ColumnElement[uuid.UUID]) -> ColumnElement[str] | None:
+        """The list as one CSV cell, in SQL (None when an item cannot be described there)."""
+        rows = self.linked.rows.where(self.linked.owner == owner_id)
+        columns = {name: _unlabelled(c) for name, c in rows.selected_columns.items()}
+        values = list(columns.values())[1:]
+        if self.model is None:
+            return joined(rows, cell_text(values[0], None), list(self.linked.order))
+        fields = self.model.model_fields
+        label = next((name for name in fields if name.endswith(("name", "title"))), None)
+        if label is None:
+            return None
+        details = [
+            cell_text(columns[name], plain_type(info.annotation))
+            for name, info in fields.items()
+            if name != label and not name.endswith(("id", "url"))
+        ]
+        return joined(rows, described(columns[label], details), list(self.linked.order))
+
+
+class Shape:
+    """How the records of one resource are read: `read` is their schema; `rows` selects their
+    own fields, labelled by name; `lists` fills the list fields."""
+
+    def __init__(self, read: type[BaseModel], rows: AnySelect, **lists: Linked | IdsOf) -> None:
+        self.read = read
+        self.rows = rows
+        self.lists = lists
+        self._labels = list(rows.selected_columns.keys())
+        self._id = self._labels.index("id")
+        self._items = {
+            name: _Items(linked, read.model_fields[name].annotation)
+            for name, linked in lists.items()
+            if isinstance(linked, Linked)
+        }
+        self._fillers = [(name, self._filler(name)) for name in read.model_fields]
+
+    @property
+    def id(self) -> ColumnElement[uuid.UUID]:
+        return _unlabelled(self.rows.selected_columns["id"])
+
+    def shown(
+        self, connection: Connection, ids: Sequence[uuid.UUID], *conditions: ColumnElement[bool]
+    ) -> list[JsonRow]:
+        """The records with these ids (that meet the conditions) as JSON, in the order given."""
+        chosen = self.rows.where(self.id.in_(ids), *conditions)
+        found = {row[self._id]: row for row in connection.execute(chosen)}
+        return self._json(connection, [found[record_id] for record_id in ids if record_id in found])
+
+    def stream(self, connection: Connection, statement: AnySelect) -> Iterator[JsonRow]:
+        """The records `statement` (a narrowing of `rows`) selects, as JSON, a batch at a time."""
+        result = connection.execute(statement.execution_options(yield_per=BATCH))
+        for batch in result.partitions():
+            yield from self._json(connection, batch)
+
+    def cells(self, columns: list[Column]) -> AnySelect | None:
+        """A select of `rows`' records as CSV cells (PostgreSQL's COPY writes them), or None
+        when a column cannot be written in SQL (a JSON document)."""
+        cells = [self._cell(column) for column in columns]
+        if any(cell is None for cell in cells):
+            return None
+        labelled = [cell.label(".".join(column)) for cell, column in zip(cells, columns,
+                    strict=True) if cell is not None]  # fmt: skip
+        return self.rows.with_only_columns(*labelled, maintain_column_froms=True)
+
+    def _json(self, connection: Connection, rows: Sequence[AnyRow]) -> list[JsonRow]:
+        ids = [row[self._id] for row in rows]
+        children = {name: items.of(connection, ids) for name, items in self._items.items()}
+        return [{name: fill(row, children) for name, fill in self._fillers} for row in rows]
+
+    def _filler(self, name: str) -> Filler:
+        """How the field `name` of a record is filled from its row and its child rows."""
+        listed = self.lists.get(name)
+        record = self._id
+        if isinstance(listed, IdsOf):
+            source = listed.field
+            return lambda row, children: [
+                item["id"] for item in children[source].get(row[record], [])
+            ]
+        if listed is not None:
+            return lambda row, children: children[name].get(row[record], [])
+        nested = _model_of(self.read.model_fields[name].annotation)
+        if nested is None:
+            return self._value(name, self.read.model_fields[name].annotation)
+        parts = [(part, self._value(f"{name}.{part}", info.annotation))
+                 for part, info in nested.model_fields.items()]  # fmt: skip
+        return lambda row, children: {part: value(row, children) for part, value in parts}
+
+    def _value(self, label: str, annotation: Any) -> Filler:
+        position = self._labels.index(label)
+        convert = _as_json(annotation)
+        return lambda row, children: convert(row[position])
+
+    def _cell(self, column: Column) -> ColumnElement[str] | None:
+        name = column[0]
+        listed = self.lists.get(name)
+        if isinstance(listed, IdsOf):
+            source = self._items[listed.field].linked
+            owned = source.rows.where(source.owner == self.id)
+            ids = list(owned.selected_columns)[1]
+            return joined(owned, cell_text(_unlabelled(ids), None), list(source.order))
+        if listed is not None:
+            return self._items[name].cell(self.id)
+        annotation = self.read.model_fields[name].annotation
+        if len(column) == 2:
+            nested = _model_of(annotation)
+            annotation = nested.model_fields[column[1]].annotation if nested else annotation
+        kind = plain_type(annotation)
+        if get_origin(kind) in (dict, list):
+            return None
+        return cell_text(_unlabelled(self.rows.selected_columns[".".join(column)]), kind)
+
+
+def csv_columns(read: type[BaseModel], fields: list[str] | None) -> list[Column]:
+    """A list's CSV columns: its fields, nested objects spread into `place.name`, ..."""
+    columns: list[Column] = []
+    for name in fields or list(read.model_fields):
+        nested = _model_of(read.model_fields[name].annotation)
+        if nested is None:
+            columns.append((name,))
+        else:
+            columns.extend((name, part) for part in nested.model_fields)
+    return columns
+
+
+def csv_cell(value: Any) -> str:
+    """A JSON value as a readable CSV cell: lists joined by `; `, items named with their other
+    facts in brackets (app.core.dialect writes the same in SQL)."""
+    kind = type(value)
+    if kind is str:
+        return str(value)
+    if value is None:
+        return ""
+    if kind is list:
+        return "; ".join(csv_cell(item) for item in value)
+    if kind is dict:
+        return _describe(value)
+    return str(value)
+
+
+def _describe(item: JsonRow) -> str:
+    """A nested item in words: its name, then its other facts in brackets."""
+    label = next((key for key in item if key.endswith(("name", "title"))), None)
+    if label is None:
+        return ", ".join(f"{key}: {csv_cell(value)}" for key, value in item.items())
+    details = [
+        csv_cell(value)
+        for key, value in item.items()
+        if key != label and value is not None and not key.endswith(("id", "url"))
+    ]
+    return f"{item[label]} ({', '.join(details)})" if details else str(item[label])
+
+
+def csv_text(rows: Iterator[JsonRow], columns: list[Column]) -> Iterator[str]:
+    """CSV of the rows, with a header and the byte order mark spreadsheets need."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([".".join(column) for column in columns])
+    yield BYTE_ORDER_MARK + _drained(buffer)
+    for number, row in enumerate(rows, 1):
+        writer.writerow([cell_at(row, column) for column in columns])
+        if number % CSV_BATCH == 0:
+            yield _drained(buffer)
+    yield _drained(buffer)
+
+
+def _drained(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def cell_at(row: JsonRow, column: Column) -> str:
+    """The cell of `column` in a record's JSON."""
+    value = row.get(column[0])
+    if len(column) == 2:
+        value = value.get(column[1]) if isinstance(value, dict) else None
+    return csv_cell(value)
