@@ -23,12 +23,13 @@ run: $(VENV)/.installed
 	$(BIN)/python -m app load-demo
 	$(BIN)/python -m app serve
 
-## The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
+## The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set; one
+## process per core, each with a database of its own.
 test: $(VENV)/.installed-test
-	TEST_DATABASE_URL= $(BIN)/pytest
+	TEST_DATABASE_URL= $(BIN)/pytest -n auto
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on $$TEST_DATABASE_URL =="; \
-		$(BIN)/pytest; \
+		$(BIN)/pytest -n auto; \
 	fi
 
 ## Schemathesis against a live server on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set.

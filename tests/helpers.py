@@ -7,6 +7,18 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+# Every collection of records, in the order the API lists them.
+COLLECTIONS = [
+    "sources",
+    "actors",
+    "statements",
+    "incidents",
+    "negotiation-processes",
+    "negotiation-sessions",
+    "agreements",
+]
+NEW_ACTOR = {"name": "Liwa al-Haq", "kind": "armed_group", "country": "Syria"}
+
 
 @asynccontextmanager
 async def api_client(
@@ -47,6 +59,13 @@ async def all_pages(client: httpx.AsyncClient, path: str, **params: Any) -> list
         cursor = body["next_cursor"]
         if cursor is None:
             return rows
+
+
+async def create_actor(client: httpx.AsyncClient) -> str:
+    """Create a new actor; its URL."""
+    created = await client.post("/v1/actors", json=NEW_ACTOR)
+    assert created.status_code == 201, created.text
+    return created.headers["location"].removeprefix("http://test")
 
 
 def assert_problem(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.core.changelog import Action, log_change
 from app.core.database import AnySelect, RecordMixin, utcnow
 from app.core.dates import json_time
-from app.core.dialect import copy_csv
+from app.core.dialect import copy_csv, match
 from app.core.errors import (
     Conflict,
     NotFound,
@@ -95,7 +95,7 @@ class RecordRepository(ABC, Generic[M, Q]):
         """Every record the list finds, in its order, a batch at a time."""
         rows = self.filtered(self.shape.rows.where(self.model.deleted_at.is_(None)), query)
         ordered = rows.order_by(*ordering(self.order(query)))
-        return self.shape.stream(self.session.connection(), ordered)
+        return self.shape.stream(self.session, ordered)
 
     def cells(self, query: Q, columns: list[Column]) -> AnySelect | None:
         """The list as CSV cells written in SQL, for COPY; None if a column cannot be."""
@@ -271,6 +271,20 @@ class RecordService(ABC, Generic[M, C, Q]):
             return self.create_schema.model_validate(merged)
         except ValidationError as exc:
             raise Unprocessable.of(pydantic_errors(exc.errors(), ("body",))) from exc
+
+
+def searched(session: Session, statement: S, model: type[RecordMixin], text: str | None) -> S:
+    """`statement` narrowed to the records whose full text matches `text` (all if None)."""
+    if text is None:
+        return statement
+    found = match(session, model.__tablename__, text)
+    return statement.join(found.side, found.side.c.record_id == model.id).where(found.condition)
+
+
+def relevance_first(session: Session, model: type[RecordMixin], text: str) -> list[SortKey]:
+    """The order of full-text hits: best first, then by id."""
+    rank = match(session, model.__tablename__, text).rank
+    return [SortKey("rank", rank, float), SortKey.of(model.id)]
 
 
 def any_of(*filters: tuple[SQLColumnExpression[Any], Sequence[Any]]) -> list[ColumnElement[bool]]:

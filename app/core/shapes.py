@@ -19,6 +19,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, Label, SQLColumnExpression
+from sqlalchemy.orm import Session
 
 from app.core.database import AnyRow, AnySelect
 from app.core.dates import json_time
@@ -157,8 +158,12 @@ class Shape:
         found = {row[self._id]: row for row in connection.execute(chosen)}
         return self._json(connection, [found[record_id] for record_id in ids if record_id in found])
 
-    def stream(self, connection: Connection, statement: AnySelect) -> Iterator[JsonRow]:
-        """The records `statement` (a narrowing of `rows`) selects, as JSON, a batch at a time."""
+    def stream(self, session: Session, statement: AnySelect) -> Iterator[JsonRow]:
+        """The records `statement` (a narrowing of `rows`) selects, as JSON, a batch at a time.
+
+        The rows are read as the response is sent, after the request's commit: through the
+        connection the session holds then, not the one it held while the handler ran."""
+        connection = session.connection()
         result = connection.execute(statement.execution_options(yield_per=BATCH))
         for batch in result.partitions():
             yield from self._json(connection, batch)

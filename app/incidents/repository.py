@@ -6,9 +6,9 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, or_, sele
 
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
-from app.core.dialect import match, month_of, year_of
+from app.core.dialect import month_of, year_of
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S, any_of
+from app.core.records import RecordRepository, S, any_of, relevance_first, searched
 from app.core.search import ids_matching
 from app.core.shapes import Linked, Shape
 from app.core.stats import group_keys, grouped
@@ -78,18 +78,12 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
             statement = statement.where(Incident.id.in_(citing(Incident, query.source)))
         if query.session:
             statement = statement.where(or_(*self._during_sessions(query.session)))
-        if query.q is None:
-            return statement
-        found = match(self.session, "incidents", query.q)
-        return statement.join(found.side, found.side.c.record_id == Incident.id).where(
-            found.condition
-        )
+        return searched(self.session, statement, Incident, query.q)
 
     def order(self, query: IncidentQuery) -> list[SortKey]:
         """By date or by the dead, or by relevance first when searching with `q` unsorted."""
         if query.q is not None and query.sort is None:
-            rank = match(self.session, "incidents", query.q).rank
-            return [SortKey("rank", rank, float), SortKey.of(Incident.id)]
+            return relevance_first(self.session, Incident, query.q)
         return SORTS[query.sort]
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:

@@ -1,8 +1,7 @@
 import math
 import re
 import uuid
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -74,19 +73,26 @@ def _spelled(value: Any, max_length: int, pattern: str) -> str:
 
 _LATITUDE = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
 _LONGITUDE = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
-_BOX = f"^{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}$"
-_POINT = f"^{_LATITUDE},{_LONGITUDE}$"
 
 
-class _Spelled(ABC):
-    """Numbers a journalist types as one parameter; the OpenAPI document gives its spelling."""
+@dataclass(frozen=True)
+class _Spelled:
+    """Numbers a journalist types as one parameter, `PATTERN` of at most `MAX_LENGTH`
+    characters, read into the dataclass's fields in order; the OpenAPI document gives the
+    spelling."""
 
-    SPELLING: ClassVar[dict[str, Any]]
+    MAX_LENGTH: ClassVar[int]
+    PATTERN: ClassVar[str]
 
     @classmethod
-    @abstractmethod
     def read(cls, value: Any) -> Any:
-        """The numbers of the text `value`, checked."""
+        numbers = _numbers(_spelled(value, cls.MAX_LENGTH, cls.PATTERN), len(fields(cls)))
+        read = cls(*numbers)
+        read.check()
+        return read
+
+    def check(self) -> None:
+        """Refuse numbers out of range."""
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> CoreSchema:
@@ -94,42 +100,38 @@ class _Spelled(ABC):
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
-        return cls.SPELLING
+        return {"type": "string", "maxLength": cls.MAX_LENGTH, "pattern": cls.PATTERN}
 
 
 @dataclass(frozen=True)
 class BoundingBox(_Spelled):
     """`min_lon,min_lat,max_lon,max_lat`."""
 
-    SPELLING: ClassVar[dict[str, Any]] = {"type": "string", "maxLength": 200, "pattern": _BOX}
+    MAX_LENGTH = 200
+    PATTERN = f"^{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}$"
     min_lon: float
     min_lat: float
     max_lon: float
     max_lat: float
 
-    @classmethod
-    def read(cls, value: Any) -> "BoundingBox":
-        box = cls(*_numbers(_spelled(value, 200, _BOX), 4))
-        _coordinates(box.min_lat, box.min_lon)
-        _coordinates(box.max_lat, box.max_lon)
-        if box.min_lon > box.max_lon or box.min_lat > box.max_lat:
+    def check(self) -> None:
+        _coordinates(self.min_lat, self.min_lon)
+        _coordinates(self.max_lat, self.max_lon)
+        if self.min_lon > self.max_lon or self.min_lat > self.max_lat:
             raise PydanticCustomError("cross_field", "min must not exceed max")
-        return box
 
 
 @dataclass(frozen=True)
 class Point(_Spelled):
     """`lat,lon`."""
 
-    SPELLING: ClassVar[dict[str, Any]] = {"type": "string", "maxLength": 100, "pattern": _POINT}
+    MAX_LENGTH = 100
+    PATTERN = f"^{_LATITUDE},{_LONGITUDE}$"
     lat: float
     lon: float
 
-    @classmethod
-    def read(cls, value: Any) -> "Point":
-        point = cls(*_numbers(_spelled(value, 100, _POINT), 2))
-        _coordinates(point.lat, point.lon)
-        return point
+    def check(self) -> None:
+        _coordinates(self.lat, self.lon)
 
 
 class PlaceIn(ApiModel):

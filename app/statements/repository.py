@@ -6,9 +6,9 @@ from sqlalchemy.orm import aliased
 
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
-from app.core.dialect import match, month_of
+from app.core.dialect import month_of
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S, any_of
+from app.core.records import RecordRepository, S, any_of, relevance_first, searched
 from app.core.shapes import IdsOf, Linked, Shape
 from app.core.stats import group_keys, grouped
 from app.negotiations.models import NegotiationSession
@@ -62,18 +62,12 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
 
     def filtered(self, statement: S, query: StatementFilters) -> S:
         statement = statement.where(*self._who(query), *_what(query))
-        if query.q is None:
-            return statement
-        found = match(self.session, "statements", query.q)
-        return statement.join(found.side, found.side.c.record_id == Statement.id).where(
-            found.condition
-        )
+        return searched(self.session, statement, Statement, query.q)
 
     def order(self, query: StatementQuery) -> list[SortKey]:
         """By date, or by relevance first when searching with `q` unsorted."""
         if query.q is not None and query.sort is None:
-            rank = match(self.session, "statements", query.q).rank
-            return [SortKey("rank", rank, float), SortKey.of(Statement.id)]
+            return relevance_first(self.session, Statement, query.q)
         return SORTS[query.sort]
 
     def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:

@@ -106,5 +106,12 @@ async def test_affiliated_with_takes_in_everyone_at_any_depth(client):
         a["name"]
         for a in await all_pages(client, "/v1/actors", affiliated_with="Syrian opposition")
     }
-    assert {"Jaish al-Islam", "Mohammad Alloush", "Ahrar al-Sham"} <= opposition
+    assert opposition == {
+        "Syrian opposition and rebels",
+        "Syrian opposition-rebel delegation to the Astana talks",
+        "Jaish al-Islam",
+        "Mohammad Alloush",
+        "Ahrar al-Sham",
+        "Rebel factions in northwest Syria",
+    }
     assert "Turkey" not in opposition  # support is not membership

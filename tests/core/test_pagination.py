@@ -1,8 +1,12 @@
-"""Cursor pagination: stable order, every row exactly once, across pages."""
+"""Cursor pagination: stable order, every row exactly once, across pages; a forged cursor is
+a 422."""
+
+import base64
+import json
 
 import pytest
 
-from tests.helpers import all_pages
+from tests.helpers import all_pages, assert_problem
 
 pytestmark = pytest.mark.anyio
 
@@ -65,3 +69,21 @@ async def test_incidents_page_in_date_order(client):
     dates = [row["start_date"] for row in rows]
     assert dates == sorted(dates)
     assert len(rows) == 5
+
+
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "eyJrIjpbXX0", "e30", "!!!"])
+async def test_malformed_cursor(client, cursor):
+    assert_problem(await client.get("/v1/incidents", params={"cursor": cursor}), 422, "cursor")
+
+
+async def test_cursor_of_another_list_is_refused(client):
+    page = (await client.get("/v1/actors", params={"limit": 1})).json()
+    response = await client.get("/v1/incidents", params={"cursor": page["next_cursor"]})
+    assert_problem(response, 422, "cursor")
+
+
+@pytest.mark.parametrize("value", ["\ud800", "a\u0000b"])
+async def test_forged_cursors_with_unstorable_text_are_422(client, value):
+    payload = {"k": ["name_key", "id"], "v": [value, "00000000-0000-4000-8000-000000000000"]}
+    cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    assert_problem(await client.get("/v1/actors", params={"cursor": cursor}), 422, "cursor")

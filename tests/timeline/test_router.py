@@ -1,8 +1,11 @@
+"""An actor's timeline: its statements, incidents and sessions in one chronology."""
+
 import pytest
 
 from tests.helpers import actor_id, assert_problem
 
 pytestmark = pytest.mark.anyio
+
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 
@@ -34,9 +37,9 @@ async def test_jaafaris_chronology(client):
 async def test_targets_and_every_role_count(client):
     items = await timeline(client, "Turkey")
     said_about = [i for i in items if i["type"] == "statement"]
-    assert said_about and all(
-        "Turkey" in [t["name"] for t in i["record"]["targets"]] for i in said_about
-    )
+    speakers = [(i["record"]["speaker_name"], i["date"]) for i in said_about]
+    assert speakers == [("Bashar al-Ja'afari", "2017-01-22"), ("Mohammad Alloush", "2017-01-23")]
+    assert all("Turkey" in [t["name"] for t in i["record"]["targets"]] for i in said_about)
     assert [i["type"] for i in items].count("negotiation_session") == 1
 
 

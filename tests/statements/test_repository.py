@@ -1,6 +1,13 @@
-import pytest
+"""Every statement filter, and the plan of a full-text page on 20,000 statements."""
 
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.statements.repository import StatementRepository
+from app.statements.schemas import StatementQuery
 from tests.helpers import all_pages, assert_problem
+from tests.plans import full_scans, plan
 
 pytestmark = pytest.mark.anyio
 
@@ -16,13 +23,14 @@ async def test_repeated_speakers_mean_either(client):
 
 async def test_target(client):
     found = await statements(client, target="Turkey")
-    assert found and all("Turkey" in [t["name"] for t in s["targets"]] for s in found)
+    assert [s["speaker_name"] for s in found] == ["Bashar al-Ja'afari", "Mohammad Alloush"]
+    assert all("Turkey" in [t["name"] for t in s["targets"]] for s in found)
 
 
 async def test_on_behalf_of(client):
     everything = await statements(client)
     expected = [s for s in everything if s["on_behalf_of_name"] == "Syrian government"]
-    assert expected
+    assert len(expected) == 6
     assert await statements(client, on_behalf_of="Assad regime") == expected
 
 
@@ -38,7 +46,8 @@ async def test_unknown_type_is_422(client):
 
 async def test_topic_and_language(client):
     on_ceasefire = await statements(client, topic="ceasefire")
-    assert on_ceasefire and all("ceasefire" in s["topics"] for s in on_ceasefire)
+    assert len(on_ceasefire) == 4
+    assert all("ceasefire" in s["topics"] for s in on_ceasefire)
     assert len(await statements(client, language="en")) == len(await statements(client))
     assert await statements(client, language="ar") == []
 
@@ -60,3 +69,14 @@ async def test_fast_pages_match_the_read_schema_exactly(client):
     assert [row | {"snippet": None} for row in searched] == [
         (await client.get(f"/v1/statements/{row['id']}")).json() for row in searched
     ]
+
+
+def statement_page(engine: Engine, **params):
+    with Session(engine) as session:
+        return StatementRepository(session).page_statement(StatementQuery.model_validate(params))
+
+
+def test_full_text_plan(big_corpus):
+    engine, _ = big_corpus
+    lines = plan(engine, statement_page(engine, q="bakery truce drone"))
+    assert full_scans(lines) == [], lines

@@ -1,4 +1,4 @@
-"""No lost updates: PATCH and DELETE apply only at the version the editor read (RFC 9110)."""
+"""If-Match: a change applies only to the version the editor read (RFC 9110)."""
 
 import pytest
 

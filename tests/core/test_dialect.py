@@ -6,6 +6,7 @@ from tests.helpers import all_pages, assert_problem, update
 
 pytestmark = pytest.mark.anyio
 
+
 CORPUS = {
     "truce": "The truce in Wadi Barada collapsed after shelling resumed at dawn.",
     "siege": "Residents of Madaya described the siege as starvation by design.",
@@ -14,6 +15,7 @@ CORPUS = {
     "arabic_truce": "انهارت الهدنة في وادي بردى",
     "cafe": "A café in Dūmā was struck; the Douma council counted the dead.",
 }
+
 
 QUERIES = [
     ("truce", {"truce"}),
@@ -54,19 +56,6 @@ async def test_statements_and_incidents_get_the_same_hits(client, corpus, query,
         assert {corpus[row["id"]] for row in hits} == expected, collection
 
 
-async def test_statement_hits_carry_a_highlighted_snippet(client, corpus):
-    params = {"q": "jaafari terror", "from": "2020-01-01"}
-    (hit,) = (await client.get("/v1/statements", params=params)).json()["data"]
-    assert hit["snippet"] == (
-        "<mark>Ja’afari</mark> accused the delegation of <mark>terrorism</mark> and insolence."
-    )
-
-
-async def test_without_q_there_is_no_snippet(client):
-    page = (await client.get("/v1/statements", params={"limit": 1})).json()
-    assert page["data"][0]["snippet"] is None
-
-
 async def test_relevance_first_and_paging_through_it(client, corpus):
     for _ in range(3):
         body = {"speaker_label": "x", "date": "2020-01-02", "quote": "truce truce truce truce"}
@@ -88,7 +77,7 @@ async def test_q_searches_the_seed_article(client):
     found = await all_pages(client, "/v1/statements", q="sovereignty")
     assert [row["speaker_name"] for row in found] == ["Bashar al-Ja'afari"]
     double_tap = await all_pages(client, "/v1/incidents", q="rescue workers")
-    assert {row["sub_type"] for row in double_tap} >= {"double_tap_strike"}
+    assert {row["sub_type"] for row in double_tap} == {"double_tap_strike"}
 
 
 async def test_edits_are_searchable_at_once(client):
