@@ -15,7 +15,7 @@ from app.history.schemas import ChangesPage, HistoryQuery
 from app.history.service import history_of
 
 router = APIRouter()
-ACTORS = Operations("actor", "actors")
+ACTORS = Operations(ActorService)
 
 
 @router.get("/v1/actors", response_model=ActorPage, **ACTORS.list(ActorQuery))

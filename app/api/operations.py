@@ -2,11 +2,17 @@
 summaries, tags, the problems each can answer, and the links from one to the next."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from app.api.exports import MEDIA_TYPES
 from app.core.errors import problem_responses
 from app.core.pagination import ListQuery, offered_formats
+
+
+class Named(Protocol):
+    label: str  # how messages name one record, e.g. "negotiation session"
+    resource: str  # the collection, e.g. "negotiation-sessions"
+
 
 WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
 # What a stats route can answer: the groups as JSON or CSV, or a problem.
@@ -18,10 +24,18 @@ STATS_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class Operations:
-    """The operations on one resource's records, e.g. `Operations("agreement", "agreements")`."""
+    """The operations on one resource's records, named after its service's label and
+    collection: `Operations(AgreementService)`."""
 
-    singular: str
-    collection: str
+    service: type[Named]
+
+    @property
+    def singular(self) -> str:
+        return self.service.label.replace(" ", "_")
+
+    @property
+    def collection(self) -> str:
+        return self.service.resource
 
     def list(self, query: type[ListQuery]) -> dict[str, Any]:
         exports: dict[str, Any] = {

@@ -23,7 +23,7 @@ from app.incidents.schemas import (
 from app.incidents.service import IncidentService
 
 router = APIRouter()
-INCIDENTS = Operations("incident", "incidents")
+INCIDENTS = Operations(IncidentService)
 
 
 @router.get("/v1/incidents", response_model=IncidentPage, **INCIDENTS.list(IncidentQuery))

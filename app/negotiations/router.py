@@ -31,7 +31,9 @@ from app.negotiations.schemas import (
 from app.negotiations.service import AgreementService, ProcessService, SessionService
 
 router = APIRouter()
-PROCESSES = Operations("negotiation_process", "negotiation-processes")
+PROCESSES = Operations(ProcessService)
+SESSIONS = Operations(SessionService)
+AGREEMENTS = Operations(AgreementService)
 
 
 @router.get("/v1/negotiation-processes", response_model=ProcessPage, **PROCESSES.list(ProcessQuery))
@@ -92,9 +94,6 @@ def negotiation_process_history(
     return history_of(ProcessService(session), record_id, query)
 
 
-SESSIONS = Operations("negotiation_session", "negotiation-sessions")
-
-
 @router.get("/v1/negotiation-sessions", response_model=SessionPage, **SESSIONS.list(SessionQuery))
 def list_negotiation_sessions(
     query: Annotated[SessionQuery, Query()], request: Request, session: SessionDep
@@ -149,9 +148,6 @@ def negotiation_session_history(
 ) -> ChangesPage:
     """Every change to the record, oldest first: who, when, each field before and after."""
     return history_of(SessionService(session), record_id, query)
-
-
-AGREEMENTS = Operations("agreement", "agreements")
 
 
 @router.get("/v1/agreements", response_model=AgreementPage, **AGREEMENTS.list(AgreementQuery))

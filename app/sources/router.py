@@ -15,7 +15,7 @@ from app.sources.schemas import SourceCreate, SourcePage, SourceQuery, SourceRea
 from app.sources.service import SourceService
 
 router = APIRouter()
-SOURCES = Operations("source", "sources")
+SOURCES = Operations(SourceService)
 
 
 @router.get("/v1/sources", response_model=SourcePage, **SOURCES.list(SourceQuery))

@@ -39,7 +39,7 @@ def list_statement_types() -> list[StatementTypeRead]:
     return [StatementTypeRead.model_validate(item) for item in STATEMENT_TYPES]
 
 
-STATEMENTS = Operations("statement", "statements")
+STATEMENTS = Operations(StatementService)
 
 
 @router.get("/v1/statements", response_model=StatementPage, **STATEMENTS.list(StatementQuery))
