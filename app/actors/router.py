@@ -18,24 +18,24 @@ router = APIRouter()
 ACTORS = Operations(ActorService)
 
 
-@router.get("/v1/actors", response_model=ActorPage, **ACTORS.list(ActorQuery))
+@router.get("/v1/actors", **ACTORS.list(ActorQuery, ActorPage))
 def list_actors(
     query: Annotated[ActorQuery, Query()], request: Request, session: SessionDep
 ) -> Response:
     return listing(request, ActorService(session), query)
 
 
-@router.post("/v1/actors", response_model=ActorRead, **ACTORS.create())
+@router.post("/v1/actors", **ACTORS.create(ActorRead))
 def create_actor(body: ActorCreate, session: SessionDep, once: Idempotent) -> Response:
     return once.create(body, lambda: ActorService(session).create(body))
 
 
-@router.get("/v1/actors/{record_id}", response_model=ActorRead, **ACTORS.read())
+@router.get("/v1/actors/{record_id}", **ACTORS.read(ActorRead))
 def read_actor(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     return fresh(request, ActorService(session).read(record_id))
 
 
-@router.patch("/v1/actors/{record_id}", response_model=ActorRead, **ACTORS.update())
+@router.patch("/v1/actors/{record_id}", **ACTORS.update(ActorRead))
 def update_actor(
     record_id: uuid.UUID, body: ActorUpdate, session: SessionDep, _: Writer, expected: Expected
 ) -> Response:
@@ -50,7 +50,7 @@ def delete_actor(
     return Response(status_code=204)
 
 
-@router.post("/v1/actors/{record_id}/restore", response_model=ActorRead, **ACTORS.restore())
+@router.post("/v1/actors/{record_id}/restore", **ACTORS.restore(ActorRead))
 def restore_actor(
     record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
 ) -> Response:

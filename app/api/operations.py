@@ -4,6 +4,8 @@ summaries, tags, the problems each can answer, and the links from one to the nex
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pydantic import BaseModel
+
 from app.api.exports import MEDIA_TYPES
 from app.core.errors import problem_responses
 from app.core.pagination import ListQuery, offered_formats
@@ -37,40 +39,44 @@ class Operations:
     def collection(self) -> str:
         return self.service.resource
 
-    def list(self, query: type[ListQuery]) -> dict[str, Any]:
+    def list(self, query: type[ListQuery], page: type[BaseModel]) -> dict[str, Any]:
         exports: dict[str, Any] = {
             MEDIA_TYPES[fmt]: {} for fmt in offered_formats(query) if fmt != "json"
         }
-        page: dict[int | str, Any] = {
+        pages: dict[int | str, Any] = {
             200: {"content": exports, "description": "A page, or every row as an export."}
         }
         name = self.collection.replace("-", " ")
-        return self._described(f"list_{self.collection.replace('-', '_')}", f"List {name}", page)
+        listed = self._described(f"list_{self.collection.replace('-', '_')}", f"List {name}", pages)
+        return {**listed, "response_model": page}
 
-    def create(self) -> dict[str, Any]:
+    def create(self, read: type[BaseModel]) -> dict[str, Any]:
         links: dict[int | str, Any] = {
             201: {"links": self._links("read", "update", "delete", "history")}
         }
         responses = {**problem_responses(*WRITE_PROBLEMS), **links}
         described = self._described(f"create_{self.singular}", f"Create a {self._noun}", responses)
-        return {**described, "status_code": 201}
+        return {**described, "status_code": 201, "response_model": read}
 
-    def read(self) -> dict[str, Any]:
+    def read(self, read: type[BaseModel]) -> dict[str, Any]:
         responses = {
             **problem_responses(404),
             200: {"links": self._links("update", "delete", "history")},
             304: {"description": "Not Modified (If-None-Match)"},
         }
-        return self._described(f"read_{self.singular}", f"Read a {self._noun}", responses)
+        described = self._described(f"read_{self.singular}", f"Read a {self._noun}", responses)
+        return {**described, "response_model": read}
 
-    def update(self) -> dict[str, Any]:
-        return self._written("update", f"Update part of a {self._noun}")
+    def update(self, read: type[BaseModel]) -> dict[str, Any]:
+        written = self._written("update", f"Update part of a {self._noun}")
+        return {**written, "response_model": read}
 
     def delete(self) -> dict[str, Any]:
         return {**self._written("delete", f"Delete a {self._noun}"), "status_code": 204}
 
-    def restore(self) -> dict[str, Any]:
-        return self._written("restore", f"Restore a deleted {self._noun}")
+    def restore(self, read: type[BaseModel]) -> dict[str, Any]:
+        written = self._written("restore", f"Restore a deleted {self._noun}")
+        return {**written, "response_model": read}
 
     def history(self) -> dict[str, Any]:
         summary = f"History of a {self._noun}"

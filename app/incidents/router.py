@@ -26,24 +26,24 @@ router = APIRouter()
 INCIDENTS = Operations(IncidentService)
 
 
-@router.get("/v1/incidents", response_model=IncidentPage, **INCIDENTS.list(IncidentQuery))
+@router.get("/v1/incidents", **INCIDENTS.list(IncidentQuery, IncidentPage))
 def list_incidents(
     query: Annotated[IncidentQuery, Query()], request: Request, session: SessionDep
 ) -> Response:
     return listing(request, IncidentService(session), query)
 
 
-@router.post("/v1/incidents", response_model=IncidentRead, **INCIDENTS.create())
+@router.post("/v1/incidents", **INCIDENTS.create(IncidentRead))
 def create_incident(body: IncidentCreate, session: SessionDep, once: Idempotent) -> Response:
     return once.create(body, lambda: IncidentService(session).create(body))
 
 
-@router.get("/v1/incidents/{record_id}", response_model=IncidentRead, **INCIDENTS.read())
+@router.get("/v1/incidents/{record_id}", **INCIDENTS.read(IncidentRead))
 def read_incident(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     return fresh(request, IncidentService(session).read(record_id))
 
 
-@router.patch("/v1/incidents/{record_id}", response_model=IncidentRead, **INCIDENTS.update())
+@router.patch("/v1/incidents/{record_id}", **INCIDENTS.update(IncidentRead))
 def update_incident(
     record_id: uuid.UUID, body: IncidentUpdate, session: SessionDep, _: Writer, expected: Expected
 ) -> Response:
@@ -58,9 +58,7 @@ def delete_incident(
     return Response(status_code=204)
 
 
-@router.post(
-    "/v1/incidents/{record_id}/restore", response_model=IncidentRead, **INCIDENTS.restore()
-)
+@router.post("/v1/incidents/{record_id}/restore", **INCIDENTS.restore(IncidentRead))
 def restore_incident(
     record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
 ) -> Response:
@@ -76,13 +74,8 @@ def incident_history(
     return history_of(IncidentService(session), record_id, query)
 
 
-@router.get(
-    "/v1/stats/incidents",
-    tags=["stats"],
-    operation_id="incident_stats",
-    response_model=Stats,
-    responses=STATS_RESPONSES,
-)
+@router.get("/v1/stats/incidents", tags=["stats"], operation_id="incident_stats",
+            response_model=Stats, responses=STATS_RESPONSES)  # fmt: skip
 def incident_stats(query: Annotated[IncidentStatsQuery, Query()], session: SessionDep) -> Response:
     """Count incidents and sum their casualties per group; takes every incident filter."""
     keys, rows = IncidentService(session).stats(query)

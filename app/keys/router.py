@@ -21,14 +21,9 @@ def list_api_keys(session: SessionDep, _: Administrator) -> list[KeyRead]:
     return [KeyRead.model_validate(key) for key in list_keys(session)]
 
 
-@router.post(
-    "/v1/keys",
-    status_code=status.HTTP_201_CREATED,
-    operation_id="create_key",
-    summary="Create an API key",
-    response_model=KeyCreated,
-    responses=problem_responses(409),
-)
+@router.post("/v1/keys", status_code=status.HTTP_201_CREATED, operation_id="create_key",
+             summary="Create an API key", response_model=KeyCreated,
+             responses=problem_responses(409))  # fmt: skip
 def create_api_key(body: KeyCreate, session: SessionDep, _: Administrator) -> Response:
     """A new key; its `token` is in this response only."""
     key, token = create_key(session, body)
@@ -37,13 +32,9 @@ def create_api_key(body: KeyCreate, session: SessionDep, _: Administrator) -> Re
     return JSONResponse(shown, 201, {"Cache-Control": "no-store"})
 
 
-@router.delete(
-    "/v1/keys/{prefix}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    operation_id="revoke_key",
-    summary="Revoke an API key",
-    responses=problem_responses(404, 409),
-)
+@router.delete("/v1/keys/{prefix}", status_code=status.HTTP_204_NO_CONTENT,
+               operation_id="revoke_key", summary="Revoke an API key",
+               responses=problem_responses(404, 409))  # fmt: skip
 def revoke_api_key(
     prefix: Annotated[str, Path(pattern=PREFIX_PATTERN)], session: SessionDep, _: Administrator
 ) -> Response:

@@ -36,30 +36,28 @@ SESSIONS = Operations(SessionService)
 AGREEMENTS = Operations(AgreementService)
 
 
-@router.get("/v1/negotiation-processes", response_model=ProcessPage, **PROCESSES.list(ProcessQuery))
+@router.get("/v1/negotiation-processes", **PROCESSES.list(ProcessQuery, ProcessPage))
 def list_negotiation_processes(
     query: Annotated[ProcessQuery, Query()], request: Request, session: SessionDep
 ) -> Response:
     return listing(request, ProcessService(session), query)
 
 
-@router.post("/v1/negotiation-processes", response_model=ProcessRead, **PROCESSES.create())
+@router.post("/v1/negotiation-processes", **PROCESSES.create(ProcessRead))
 def create_negotiation_process(
     body: ProcessCreate, session: SessionDep, once: Idempotent
 ) -> Response:
     return once.create(body, lambda: ProcessService(session).create(body))
 
 
-@router.get("/v1/negotiation-processes/{record_id}", response_model=ProcessRead, **PROCESSES.read())
+@router.get("/v1/negotiation-processes/{record_id}", **PROCESSES.read(ProcessRead))
 def read_negotiation_process(
     record_id: uuid.UUID, request: Request, session: SessionDep
 ) -> Response:
     return fresh(request, ProcessService(session).read(record_id))
 
 
-@router.patch(
-    "/v1/negotiation-processes/{record_id}", response_model=ProcessRead, **PROCESSES.update()
-)
+@router.patch("/v1/negotiation-processes/{record_id}", **PROCESSES.update(ProcessRead))
 def update_negotiation_process(
     record_id: uuid.UUID, body: ProcessUpdate, session: SessionDep, _: Writer, expected: Expected
 ) -> Response:
@@ -74,11 +72,7 @@ def delete_negotiation_process(
     return Response(status_code=204)
 
 
-@router.post(
-    "/v1/negotiation-processes/{record_id}/restore",
-    response_model=ProcessRead,
-    **PROCESSES.restore(),
-)
+@router.post("/v1/negotiation-processes/{record_id}/restore", **PROCESSES.restore(ProcessRead))
 def restore_negotiation_process(
     record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
 ) -> Response:
@@ -94,30 +88,28 @@ def negotiation_process_history(
     return history_of(ProcessService(session), record_id, query)
 
 
-@router.get("/v1/negotiation-sessions", response_model=SessionPage, **SESSIONS.list(SessionQuery))
+@router.get("/v1/negotiation-sessions", **SESSIONS.list(SessionQuery, SessionPage))
 def list_negotiation_sessions(
     query: Annotated[SessionQuery, Query()], request: Request, session: SessionDep
 ) -> Response:
     return listing(request, SessionService(session), query)
 
 
-@router.post("/v1/negotiation-sessions", response_model=SessionRead, **SESSIONS.create())
+@router.post("/v1/negotiation-sessions", **SESSIONS.create(SessionRead))
 def create_negotiation_session(
     body: SessionCreate, session: SessionDep, once: Idempotent
 ) -> Response:
     return once.create(body, lambda: SessionService(session).create(body))
 
 
-@router.get("/v1/negotiation-sessions/{record_id}", response_model=SessionRead, **SESSIONS.read())
+@router.get("/v1/negotiation-sessions/{record_id}", **SESSIONS.read(SessionRead))
 def read_negotiation_session(
     record_id: uuid.UUID, request: Request, session: SessionDep
 ) -> Response:
     return fresh(request, SessionService(session).read(record_id))
 
 
-@router.patch(
-    "/v1/negotiation-sessions/{record_id}", response_model=SessionRead, **SESSIONS.update()
-)
+@router.patch("/v1/negotiation-sessions/{record_id}", **SESSIONS.update(SessionRead))
 def update_negotiation_session(
     record_id: uuid.UUID, body: SessionUpdate, session: SessionDep, _: Writer, expected: Expected
 ) -> Response:
@@ -132,9 +124,7 @@ def delete_negotiation_session(
     return Response(status_code=204)
 
 
-@router.post(
-    "/v1/negotiation-sessions/{record_id}/restore", response_model=SessionRead, **SESSIONS.restore()
-)
+@router.post("/v1/negotiation-sessions/{record_id}/restore", **SESSIONS.restore(SessionRead))
 def restore_negotiation_session(
     record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
 ) -> Response:
@@ -150,24 +140,24 @@ def negotiation_session_history(
     return history_of(SessionService(session), record_id, query)
 
 
-@router.get("/v1/agreements", response_model=AgreementPage, **AGREEMENTS.list(AgreementQuery))
+@router.get("/v1/agreements", **AGREEMENTS.list(AgreementQuery, AgreementPage))
 def list_agreements(
     query: Annotated[AgreementQuery, Query()], request: Request, session: SessionDep
 ) -> Response:
     return listing(request, AgreementService(session), query)
 
 
-@router.post("/v1/agreements", response_model=AgreementRead, **AGREEMENTS.create())
+@router.post("/v1/agreements", **AGREEMENTS.create(AgreementRead))
 def create_agreement(body: AgreementCreate, session: SessionDep, once: Idempotent) -> Response:
     return once.create(body, lambda: AgreementService(session).create(body))
 
 
-@router.get("/v1/agreements/{record_id}", response_model=AgreementRead, **AGREEMENTS.read())
+@router.get("/v1/agreements/{record_id}", **AGREEMENTS.read(AgreementRead))
 def read_agreement(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     return fresh(request, AgreementService(session).read(record_id))
 
 
-@router.patch("/v1/agreements/{record_id}", response_model=AgreementRead, **AGREEMENTS.update())
+@router.patch("/v1/agreements/{record_id}", **AGREEMENTS.update(AgreementRead))
 def update_agreement(
     record_id: uuid.UUID, body: AgreementUpdate, session: SessionDep, _: Writer, expected: Expected
 ) -> Response:
@@ -182,9 +172,7 @@ def delete_agreement(
     return Response(status_code=204)
 
 
-@router.post(
-    "/v1/agreements/{record_id}/restore", response_model=AgreementRead, **AGREEMENTS.restore()
-)
+@router.post("/v1/agreements/{record_id}/restore", **AGREEMENTS.restore(AgreementRead))
 def restore_agreement(
     record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
 ) -> Response:

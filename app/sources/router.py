@@ -18,24 +18,24 @@ router = APIRouter()
 SOURCES = Operations(SourceService)
 
 
-@router.get("/v1/sources", response_model=SourcePage, **SOURCES.list(SourceQuery))
+@router.get("/v1/sources", **SOURCES.list(SourceQuery, SourcePage))
 def list_sources(
     query: Annotated[SourceQuery, Query()], request: Request, session: SessionDep
 ) -> Response:
     return listing(request, SourceService(session), query)
 
 
-@router.post("/v1/sources", response_model=SourceRead, **SOURCES.create())
+@router.post("/v1/sources", **SOURCES.create(SourceRead))
 def create_source(body: SourceCreate, session: SessionDep, once: Idempotent) -> Response:
     return once.create(body, lambda: SourceService(session).create(body))
 
 
-@router.get("/v1/sources/{record_id}", response_model=SourceRead, **SOURCES.read())
+@router.get("/v1/sources/{record_id}", **SOURCES.read(SourceRead))
 def read_source(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     return fresh(request, SourceService(session).read(record_id))
 
 
-@router.patch("/v1/sources/{record_id}", response_model=SourceRead, **SOURCES.update())
+@router.patch("/v1/sources/{record_id}", **SOURCES.update(SourceRead))
 def update_source(
     record_id: uuid.UUID, body: SourceUpdate, session: SessionDep, _: Writer, expected: Expected
 ) -> Response:
@@ -50,7 +50,7 @@ def delete_source(
     return Response(status_code=204)
 
 
-@router.post("/v1/sources/{record_id}/restore", response_model=SourceRead, **SOURCES.restore())
+@router.post("/v1/sources/{record_id}/restore", **SOURCES.restore(SourceRead))
 def restore_source(
     record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
 ) -> Response:

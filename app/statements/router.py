@@ -28,12 +28,8 @@ from app.statements.service import StatementService
 router = APIRouter()
 
 
-@router.get(
-    "/v1/statement-types",
-    tags=["statements"],
-    operation_id="list_statement_types",
-    responses=problem_responses(500),
-)
+@router.get("/v1/statement-types", tags=["statements"], operation_id="list_statement_types",
+            responses=problem_responses(500))  # fmt: skip
 def list_statement_types() -> list[StatementTypeRead]:
     """List the statement type codes (CAMEO-like), broader codes first."""
     return [StatementTypeRead.model_validate(item) for item in STATEMENT_TYPES]
@@ -42,24 +38,24 @@ def list_statement_types() -> list[StatementTypeRead]:
 STATEMENTS = Operations(StatementService)
 
 
-@router.get("/v1/statements", response_model=StatementPage, **STATEMENTS.list(StatementQuery))
+@router.get("/v1/statements", **STATEMENTS.list(StatementQuery, StatementPage))
 def list_statements(
     query: Annotated[StatementQuery, Query()], request: Request, session: SessionDep
 ) -> Response:
     return listing(request, StatementService(session), query)
 
 
-@router.post("/v1/statements", response_model=StatementRead, **STATEMENTS.create())
+@router.post("/v1/statements", **STATEMENTS.create(StatementRead))
 def create_statement(body: StatementCreate, session: SessionDep, once: Idempotent) -> Response:
     return once.create(body, lambda: StatementService(session).create(body))
 
 
-@router.get("/v1/statements/{record_id}", response_model=StatementRead, **STATEMENTS.read())
+@router.get("/v1/statements/{record_id}", **STATEMENTS.read(StatementRead))
 def read_statement(record_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     return fresh(request, StatementService(session).read(record_id))
 
 
-@router.patch("/v1/statements/{record_id}", response_model=StatementRead, **STATEMENTS.update())
+@router.patch("/v1/statements/{record_id}", **STATEMENTS.update(StatementRead))
 def update_statement(
     record_id: uuid.UUID, body: StatementUpdate, session: SessionDep, _: Writer, expected: Expected
 ) -> Response:
@@ -74,9 +70,7 @@ def delete_statement(
     return Response(status_code=204)
 
 
-@router.post(
-    "/v1/statements/{record_id}/restore", response_model=StatementRead, **STATEMENTS.restore()
-)
+@router.post("/v1/statements/{record_id}/restore", **STATEMENTS.restore(StatementRead))
 def restore_statement(
     record_id: uuid.UUID, session: SessionDep, once: Idempotent, expected: ExpectedIfAny
 ) -> Response:
@@ -92,13 +86,8 @@ def statement_history(
     return history_of(StatementService(session), record_id, query)
 
 
-@router.get(
-    "/v1/stats/statements",
-    tags=["stats"],
-    operation_id="statement_stats",
-    response_model=Stats,
-    responses=STATS_RESPONSES,
-)
+@router.get("/v1/stats/statements", tags=["stats"], operation_id="statement_stats",
+            response_model=Stats, responses=STATS_RESPONSES)  # fmt: skip
 def statement_stats(
     query: Annotated[StatementStatsQuery, Query()], session: SessionDep
 ) -> Response:

@@ -12,13 +12,9 @@ from app.timeline.service import timeline
 router = APIRouter()
 
 
-@router.get(
-    "/v1/actors/{record_id}/timeline",
-    tags=["actors"],
-    operation_id="actor_timeline",
-    response_model=TimelinePage,
-    responses=problem_responses(404, 422, 500, 503),
-)
+@router.get("/v1/actors/{record_id}/timeline", tags=["actors"], operation_id="actor_timeline",
+            response_model=TimelinePage,
+            responses=problem_responses(404, 422, 500, 503))  # fmt: skip
 def actor_timeline(
     record_id: uuid.UUID, query: Annotated[TimelineQuery, Query()], session: SessionDep
 ) -> JSONResponse:
