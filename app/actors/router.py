@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.actors.schemas import ActorCreate, ActorPage, ActorQuery, ActorRead, ActorUpdate
 from app.actors.service import ActorService
 from app.api.access import Writer
-from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh, written
 from app.api.exports import listing
 from app.api.idempotency import Idempotent
 from app.api.operations import Operations
@@ -37,16 +37,20 @@ def read_actor(record_id: uuid.UUID, request: Request, session: SessionDep) -> R
 
 @router.patch("/v1/actors/{record_id}", **ACTORS.update(ActorRead))
 def update_actor(
-    record_id: uuid.UUID, body: ActorUpdate, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID,
+    body: ActorUpdate,
+    session: SessionDep,
+    _: Writer,
+    if_match: IfMatch = None,
 ) -> Response:
-    return written(ActorService(session).update(record_id, body, expected))
+    return written(ActorService(session).update(record_id, body, expected_versions(if_match)))
 
 
 @router.delete("/v1/actors/{record_id}", **ACTORS.delete())
 def delete_actor(
-    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None
 ) -> Response:
-    ActorService(session).delete(record_id, expected)
+    ActorService(session).delete(record_id, expected_versions(if_match))
     return Response(status_code=204)
 
 

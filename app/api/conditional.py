@@ -64,18 +64,13 @@ OptionalIfMatch = Annotated[
 ]
 
 
-def _required(if_match: IfMatch = None) -> Versions:
-    return expected_versions(if_match)
-
-
-def _optional(if_match: OptionalIfMatch = None) -> Versions:
+def _restorable(if_match: OptionalIfMatch = None) -> Versions:
     return expected_versions(if_match or "*")
 
 
-# The versions a change may apply to, as its If-Match names them (required).
-Expected = Annotated[Versions, Depends(_required)]
-# The same where If-Match is optional (a restore).
-ExpectedIfAny = Annotated[Versions, Depends(_optional)]
+# The versions a restore may apply to: those its optional If-Match names, else any. (A
+# dependency, so the header follows Idempotency-Key among the operation's parameters.)
+ExpectedIfAny = Annotated[Versions, Depends(_restorable)]
 
 
 def written(shown: JsonRow, status_code: int = 200) -> JSONResponse:

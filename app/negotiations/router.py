@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.access import Writer
-from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh, written
 from app.api.exports import listing
 from app.api.idempotency import Idempotent
 from app.api.operations import Operations
@@ -59,16 +59,20 @@ def read_negotiation_process(
 
 @router.patch("/v1/negotiation-processes/{record_id}", **PROCESSES.update(ProcessRead))
 def update_negotiation_process(
-    record_id: uuid.UUID, body: ProcessUpdate, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID,
+    body: ProcessUpdate,
+    session: SessionDep,
+    _: Writer,
+    if_match: IfMatch = None,
 ) -> Response:
-    return written(ProcessService(session).update(record_id, body, expected))
+    return written(ProcessService(session).update(record_id, body, expected_versions(if_match)))
 
 
 @router.delete("/v1/negotiation-processes/{record_id}", **PROCESSES.delete())
 def delete_negotiation_process(
-    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None
 ) -> Response:
-    ProcessService(session).delete(record_id, expected)
+    ProcessService(session).delete(record_id, expected_versions(if_match))
     return Response(status_code=204)
 
 
@@ -111,16 +115,20 @@ def read_negotiation_session(
 
 @router.patch("/v1/negotiation-sessions/{record_id}", **SESSIONS.update(SessionRead))
 def update_negotiation_session(
-    record_id: uuid.UUID, body: SessionUpdate, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID,
+    body: SessionUpdate,
+    session: SessionDep,
+    _: Writer,
+    if_match: IfMatch = None,
 ) -> Response:
-    return written(SessionService(session).update(record_id, body, expected))
+    return written(SessionService(session).update(record_id, body, expected_versions(if_match)))
 
 
 @router.delete("/v1/negotiation-sessions/{record_id}", **SESSIONS.delete())
 def delete_negotiation_session(
-    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None
 ) -> Response:
-    SessionService(session).delete(record_id, expected)
+    SessionService(session).delete(record_id, expected_versions(if_match))
     return Response(status_code=204)
 
 
@@ -159,16 +167,20 @@ def read_agreement(record_id: uuid.UUID, request: Request, session: SessionDep) 
 
 @router.patch("/v1/agreements/{record_id}", **AGREEMENTS.update(AgreementRead))
 def update_agreement(
-    record_id: uuid.UUID, body: AgreementUpdate, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID,
+    body: AgreementUpdate,
+    session: SessionDep,
+    _: Writer,
+    if_match: IfMatch = None,
 ) -> Response:
-    return written(AgreementService(session).update(record_id, body, expected))
+    return written(AgreementService(session).update(record_id, body, expected_versions(if_match)))
 
 
 @router.delete("/v1/agreements/{record_id}", **AGREEMENTS.delete())
 def delete_agreement(
-    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None
 ) -> Response:
-    AgreementService(session).delete(record_id, expected)
+    AgreementService(session).delete(record_id, expected_versions(if_match))
     return Response(status_code=204)
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.access import Writer
-from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh, written
 from app.api.exports import listing
 from app.api.idempotency import Idempotent
 from app.api.operations import Operations
@@ -37,16 +37,20 @@ def read_source(record_id: uuid.UUID, request: Request, session: SessionDep) -> 
 
 @router.patch("/v1/sources/{record_id}", **SOURCES.update(SourceRead))
 def update_source(
-    record_id: uuid.UUID, body: SourceUpdate, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID,
+    body: SourceUpdate,
+    session: SessionDep,
+    _: Writer,
+    if_match: IfMatch = None,
 ) -> Response:
-    return written(SourceService(session).update(record_id, body, expected))
+    return written(SourceService(session).update(record_id, body, expected_versions(if_match)))
 
 
 @router.delete("/v1/sources/{record_id}", **SOURCES.delete())
 def delete_source(
-    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None
 ) -> Response:
-    SourceService(session).delete(record_id, expected)
+    SourceService(session).delete(record_id, expected_versions(if_match))
     return Response(status_code=204)
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.access import Writer
-from app.api.conditional import Expected, ExpectedIfAny, fresh, written
+from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh, written
 from app.api.exports import listing, stats_response
 from app.api.idempotency import Idempotent
 from app.api.operations import STATS_RESPONSES, Operations
@@ -57,16 +57,20 @@ def read_statement(record_id: uuid.UUID, request: Request, session: SessionDep) 
 
 @router.patch("/v1/statements/{record_id}", **STATEMENTS.update(StatementRead))
 def update_statement(
-    record_id: uuid.UUID, body: StatementUpdate, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID,
+    body: StatementUpdate,
+    session: SessionDep,
+    _: Writer,
+    if_match: IfMatch = None,
 ) -> Response:
-    return written(StatementService(session).update(record_id, body, expected))
+    return written(StatementService(session).update(record_id, body, expected_versions(if_match)))
 
 
 @router.delete("/v1/statements/{record_id}", **STATEMENTS.delete())
 def delete_statement(
-    record_id: uuid.UUID, session: SessionDep, _: Writer, expected: Expected
+    record_id: uuid.UUID, session: SessionDep, _: Writer, if_match: IfMatch = None
 ) -> Response:
-    StatementService(session).delete(record_id, expected)
+    StatementService(session).delete(record_id, expected_versions(if_match))
     return Response(status_code=204)
 
 

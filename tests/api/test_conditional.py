@@ -86,3 +86,8 @@ async def test_any_tag_of_a_list_may_match(client):
     header = f'"{version + 5}", W/"{version}", "{version}"'
     response = await client.patch(url, json={"country": "Iran"}, headers={"If-Match": header})
     assert response.status_code == 200
+
+
+async def test_a_refused_body_is_named_before_a_missing_if_match(client):
+    url = f"/v1/actors/{await actor_id(client, 'Hezbollah')}"
+    assert_problem(await client.patch(url, json={"kind": "spaceship"}), 422, "kind")
