@@ -53,6 +53,11 @@ class ActorRepository(RecordRepository[Actor, ActorQuery]):
         return [SortKey("score", _ranked_matches(query.q).c.score, int), *BY_NAME]
 
 
+def any_actor(session: Session) -> bool:
+    """Whether any actor was ever recorded (the database holds data)."""
+    return session.scalars(select(Actor.id).limit(1)).first() is not None
+
+
 def actor_ids(session: Session, texts: list[str]) -> list[uuid.UUID]:
     """Ids of the live actors that any of `texts` names: an id, or a name or alias however
     spelled (case, diacritics, apostrophes, the al- article, transliteration variants).

@@ -8,10 +8,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from app.core.changelog import CHANGED_BY
-from app.core.database import RequestSession
+from app.core.database import RequestSession, writes
 from app.core.errors import Forbidden, Unauthorized
+from app.keys.models import ApiKey
 from app.keys.schemas import SCOPES, Scope
 from app.keys.service import live_key
 
@@ -42,10 +44,7 @@ def caller(
     """The request's caller; a key that is unknown or revoked is refused outright."""
     if credentials is None:
         return ANONYMOUS
-    # Looked up in a session of its own: on SQLite the request's session takes the write lock
-    # with its first statement, and an idempotency claim must take that lock before it.
-    with request.app.state.database.sessions() as lookup:
-        key = live_key(lookup, credentials.credentials)
+    key = _live_key(request, session, credentials.credentials)
     if key is None:
         raise Unauthorized(
             "The API key is unknown or has been revoked.",
@@ -54,6 +53,16 @@ def caller(
     request.app.state.verified_keys.vouch(key.token_hash)  # its own rate-limit count from now
     session.info[CHANGED_BY] = key.name
     return Caller(key_id=key.id, name=key.name, scope=key.scope)
+
+
+def _live_key(request: Request, session: Session, token: str) -> ApiKey | None:
+    """The live key of the token. A write looks it up in a session of its own: on SQLite, the
+    request's session takes the write lock with its first statement, and an idempotency claim
+    (in a transaction of its own) must take that lock before the write does."""
+    if not writes(request):
+        return live_key(session, token)
+    with request.app.state.database.sessions() as lookup:
+        return live_key(lookup, token)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

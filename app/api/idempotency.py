@@ -106,11 +106,7 @@ class Claim:
             logger.warning("idempotency key %r left claimed until abandoned", self.key)
 
     def _mine(self) -> tuple[ColumnElement[bool], ...]:
-        return (
-            IdempotentRequest.api_key_id == self.api_key_id,
-            IdempotentRequest.key == self.key,
-            IdempotentRequest.claim == self.token,
-        )
+        return _held(self.api_key_id, self.key, self.token)
 
 
 class Idempotency:
@@ -140,6 +136,9 @@ class Idempotency:
     def _once(self, payload: str, write: Callable[[], Response]) -> Response:
         if self.key is None or self.api_key_id is None:
             return write()
+        # Claimed before the request's own session has begun: on SQLite that session holds the
+        # write lock from its first statement to its commit, and the claim needs the lock first.
+        assert not self.session.in_transaction(), "claim before the request's session begins"
         fingerprint = _fingerprint(self.request, payload)
         claimed = _claim(self.database, self.api_key_id, self.key, fingerprint)
         if isinstance(claimed, Response):
@@ -221,16 +220,20 @@ def _attempt(
 
 def _took_over(session: Session, abandoned: IdempotentRequest) -> bool:
     """Remove an abandoned claim; false if another retry removed it first."""
-    removed = session.connection().execute(
-        delete(IdempotentRequest).where(
-            IdempotentRequest.api_key_id == abandoned.api_key_id,
-            IdempotentRequest.key == abandoned.key,
-            IdempotentRequest.claim == abandoned.claim,
-            IdempotentRequest.status_code.is_(None),
-        )
-    )
+    unfinished = IdempotentRequest.status_code.is_(None)
+    held = _held(abandoned.api_key_id, abandoned.key, abandoned.claim)
+    removed = session.connection().execute(delete(IdempotentRequest).where(*held, unfinished))
     session.commit()
     return removed.rowcount == 1
+
+
+def _held(api_key_id: int, key: str, token: str) -> tuple[ColumnElement[bool], ...]:
+    """The claim of `key` that `token` holds."""
+    return (
+        IdempotentRequest.api_key_id == api_key_id,
+        IdempotentRequest.key == key,
+        IdempotentRequest.claim == token,
+    )
 
 
 def _replayed(earlier: IdempotentRequest) -> Response:

@@ -33,8 +33,7 @@ class Settings(BaseSettings):
         600,
         gt=0,
         le=86_400,
-        description="How long a CSV export of incidents may run on PostgreSQL, where one COPY "
-        "streams it all.",
+        description="How long a CSV export may run on PostgreSQL, where one COPY streams it all.",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

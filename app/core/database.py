@@ -231,25 +231,37 @@ class Database:
         self.writer_sessions = sessionmaker(bind=writer_bind, **options)
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def writes(request: Request) -> bool:
+    return request.method not in READ_METHODS
+
+
 def request_session(request: Request) -> Iterator[Session]:
     """The request's session, open until its response has been sent: a streamed export reads
     through it after the handler has returned."""
     database: Database = request.app.state.database
-    writes = request.method not in ("GET", "HEAD", "OPTIONS")
-    with (database.writer_sessions if writes else database.sessions)() as session:
+    with (database.writer_sessions if writes(request) else database.sessions)() as session:
         yield session
 
 
-def unit_of_work(session: Annotated[Session, Depends(request_session)]) -> Iterator[Session]:
+def unit_of_work(
+    request: Request, session: Annotated[Session, Depends(request_session)]
+) -> Iterator[Session]:
     """The one place a request commits: after its handler, before its response is sent (this
     dependency's scope is the handler's). Any error rolls the whole request back. Services and
-    repositories only flush."""
+    repositories only flush.
+
+    A read has nothing to commit: its transaction lasts until the session closes, so an export
+    streams from the snapshot the handler saw, on the connection it held."""
     try:
         yield session
     except BaseException:
         session.rollback()
         raise
-    session.commit()
+    if writes(request):
+        session.commit()
 
 
 SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]

@@ -36,19 +36,14 @@ class PageQuery(ApiModel):
 
 
 class ListQuery(PageQuery):
-    """Query parameters every list accepts; each domain adds its filters and sorts."""
+    """Query parameters every list accepts; each domain adds its filters and sorts.
 
-    fields: str | None = Field(
-        None,
-        max_length=1000,
-        pattern=r"^[a-z_]+(,[a-z_]+)*$",
-        description="Comma-separated fields to return, e.g. `id,start_date,place`.",
-    )
-    format: ExportFormat | None = Field(
-        None,
-        description="`csv`, `ndjson` (or `geojson` for incidents) streams every matching row, "
-        "ignoring `limit`; `Accept: text/csv` does the same as `csv`.",
-    )
+    `fields` and `format` are declared here for their place among the parameters, right after
+    the page's; each list narrows them to its own fields and formats (`fields_field`,
+    `format_field`)."""
+
+    fields: str | None = None
+    format: ExportFormat | None = None
 
 
 class Page(BaseModel, Generic[T]):

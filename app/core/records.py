@@ -281,8 +281,16 @@ def searched(session: Session, statement: S, model: type[RecordMixin], text: str
     return statement.join(found.side, found.side.c.record_id == model.id).where(found.condition)
 
 
-def relevance_first(session: Session, model: type[RecordMixin], text: str) -> list[SortKey]:
-    """The order of full-text hits: best first, then by id."""
+def searched_order(
+    session: Session,
+    model: type[RecordMixin],
+    text: str | None,
+    sort: str | None,
+    sorts: Mapping[str | None, list[SortKey]],
+) -> list[SortKey]:
+    """The named `sort`, or, for a search with `q` and no sort, the best hits first."""
+    if text is None or sort is not None:
+        return sorts[sort]
     rank = match(session, model.__tablename__, text).rank
     return [SortKey("rank", rank, float), SortKey.of(model.id)]
 

@@ -18,7 +18,7 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Connection, Label, SQLColumnExpression
+from sqlalchemy import ColumnElement, Connection, Label, SQLColumnExpression, func
 from sqlalchemy.orm import Session
 
 from app.core.database import AnyRow, AnySelect
@@ -118,13 +118,13 @@ class _Items:
         if self.model is None:
             return joined(rows, cell_text(values[0], None), list(self.linked.order))
         fields = self.model.model_fields
-        label = next((name for name in fields if name.endswith(("name", "title"))), None)
+        label = _label_of(list(fields))
         if label is None:
             return None
         details = [
             cell_text(columns[name], plain_type(info.annotation))
             for name, info in fields.items()
-            if name != label and not name.endswith(("id", "url"))
+            if _is_detail(name, label)
         ]
         return joined(rows, described(columns[label], details), list(self.linked.order))
 
@@ -174,6 +174,10 @@ class Shape:
         cells = [self._cell(column) for column in columns]
         if any(cell is None for cell in cells):
             return None
+        if len(cells) == 1:
+            # A row of one empty cell is `""` in Python's CSV, as an empty string is in COPY's;
+            # COPY would write a null as an empty line, which readers skip.
+            cells = [func.coalesce(cells[0], "")]
         labelled = [cell.label(".".join(column)) for cell, column in zip(cells, columns,
                     strict=True) if cell is not None]  # fmt: skip
         return self.rows.with_only_columns(*labelled, maintain_column_froms=True)
@@ -212,8 +216,8 @@ class Shape:
         if isinstance(listed, IdsOf):
             source = self._items[listed.field].linked
             owned = source.rows.where(source.owner == self.id)
-            ids = list(owned.selected_columns)[1]
-            return joined(owned, cell_text(_unlabelled(ids), None), list(source.order))
+            ids = _unlabelled(owned.selected_columns["id"])  # the ids the JSON takes, too
+            return joined(owned, cell_text(ids, None), list(source.order))
         if listed is not None:
             return self._items[name].cell(self.id)
         annotation = self.read.model_fields[name].annotation
@@ -255,15 +259,26 @@ def csv_cell(value: Any) -> str:
 
 def _describe(item: JsonRow) -> str:
     """A nested item in words: its name, then its other facts in brackets."""
-    label = next((key for key in item if key.endswith(("name", "title"))), None)
+    label = _label_of(list(item))
     if label is None:
         return ", ".join(f"{key}: {csv_cell(value)}" for key, value in item.items())
     details = [
         csv_cell(value)
         for key, value in item.items()
-        if key != label and value is not None and not key.endswith(("id", "url"))
+        if _is_detail(key, label) and value is not None
     ]
     return f"{item[label]} ({', '.join(details)})" if details else str(item[label])
+
+
+def _label_of(names: list[str]) -> str | None:
+    """The field that names an item in a CSV cell: its first name or title."""
+    return next((name for name in names if name.endswith(("name", "title"))), None)
+
+
+def _is_detail(name: str, label: str) -> bool:
+    """Whether a field of an item is told in brackets after its label: ids and addresses are
+    left out of cells meant for reading."""
+    return name != label and not name.endswith(("id", "url"))
 
 
 def csv_text(rows: Iterator[JsonRow], columns: list[Column]) -> Iterator[str]:

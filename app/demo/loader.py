@@ -7,10 +7,9 @@ import uuid
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.actors.models import Actor
+from app.actors.repository import any_actor
 from app.actors.schemas import ActorUpdate
 from app.actors.service import ActorService
 from app.core.records import RecordService
@@ -39,7 +38,7 @@ def demo_dataset() -> dict[str, list[dict[str, Any]]]:
 
 def load_demo_if_empty(session: Session) -> dict[str, int] | None:
     """Load the demo dataset unless the database already holds actors; None if skipped."""
-    if session.scalars(select(Actor.id).limit(1)).first() is not None:
+    if any_actor(session):
         return None
     return load_demo(session)
 

@@ -8,7 +8,7 @@ from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.dialect import month_of, year_of
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S, any_of, relevance_first, searched
+from app.core.records import RecordRepository, S, any_of, searched, searched_order
 from app.core.search import ids_matching
 from app.core.shapes import Linked, Shape
 from app.core.stats import group_keys, grouped
@@ -82,9 +82,7 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
 
     def order(self, query: IncidentQuery) -> list[SortKey]:
         """By date or by the dead, or by relevance first when searching with `q` unsorted."""
-        if query.q is not None and query.sort is None:
-            return relevance_first(self.session, Incident, query.q)
-        return SORTS[query.sort]
+        return searched_order(self.session, Incident, query.q, query.sort, SORTS)
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
         """Count, killed and injured per group of the incidents the filters find."""

@@ -3,12 +3,12 @@
 import hashlib
 import secrets
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.database import Database, utcnow
 from app.core.errors import Conflict, NotFound
 from app.keys.models import ApiKey
+from app.keys.repository import every_key, key_with, name_taken, unrevoked
 from app.keys.schemas import TOKEN_PREFIX, KeyCreate
 
 SHOWN_CHARACTERS = 12
@@ -20,7 +20,7 @@ def token_hash(token: str) -> str:
 
 def create_key(session: Session, data: KeyCreate) -> tuple[ApiKey, str]:
     """A new key and its token, which exists nowhere else once returned."""
-    if session.scalar(select(ApiKey.id).where(ApiKey.name == data.name)) is not None:
+    if name_taken(session, data.name):
         raise Conflict(f"A key named {data.name!r} already exists.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(
@@ -36,13 +36,12 @@ def create_key(session: Session, data: KeyCreate) -> tuple[ApiKey, str]:
 
 
 def list_keys(session: Session) -> list[ApiKey]:
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
+    return every_key(session)
 
 
 def revoke_key(session: Session, prefix: str | None = None, name: str | None = None) -> ApiKey:
     """Revoke the key with this prefix (or name); it stops working at once."""
-    chosen = ApiKey.prefix == prefix if prefix is not None else ApiKey.name == name
-    key = session.scalar(select(ApiKey).where(chosen))
+    key = key_with(session, prefix=prefix, name=name)
     if key is None:
         raise NotFound(f"No key {'starting' if prefix else 'named'} {prefix or name!r}.")
     if key.revoked_at is None:
@@ -53,9 +52,7 @@ def revoke_key(session: Session, prefix: str | None = None, name: str | None = N
 
 def live_key(session: Session, token: str) -> ApiKey | None:
     """The unrevoked key this token belongs to, if any."""
-    return session.scalar(
-        select(ApiKey).where(ApiKey.token_hash == token_hash(token), ApiKey.revoked_at.is_(None))
-    )
+    return unrevoked(session, token_hash(token))
 
 
 def key_is_live(database: Database, token: str) -> bool:

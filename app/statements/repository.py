@@ -8,7 +8,7 @@ from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.dialect import month_of
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S, any_of, relevance_first, searched
+from app.core.records import RecordRepository, S, any_of, searched, searched_order
 from app.core.shapes import IdsOf, Linked, Shape
 from app.core.stats import group_keys, grouped
 from app.negotiations.models import NegotiationSession
@@ -66,9 +66,7 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
 
     def order(self, query: StatementQuery) -> list[SortKey]:
         """By date, or by relevance first when searching with `q` unsorted."""
-        if query.q is not None and query.sort is None:
-            return relevance_first(self.session, Statement, query.q)
-        return SORTS[query.sort]
+        return searched_order(self.session, Statement, query.q, query.sort, SORTS)
 
     def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
         """How many statements per group of those the filters find."""

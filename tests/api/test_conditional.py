@@ -91,3 +91,9 @@ async def test_any_tag_of_a_list_may_match(client):
 async def test_a_refused_body_is_named_before_a_missing_if_match(client):
     url = f"/v1/actors/{await actor_id(client, 'Hezbollah')}"
     assert_problem(await client.patch(url, json={"kind": "spaceship"}), 422, "kind")
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+async def test_a_malformed_id_is_named_before_a_missing_if_match(client, method):
+    response = await client.request(method, "/v1/sources/not-a-uuid", json={})
+    assert_problem(response, 422, "record_id")

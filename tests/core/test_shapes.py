@@ -98,3 +98,28 @@ async def test_every_list_has_the_same_csv_however_the_engine_writes_it(
         columns = csv_columns(service.read_schema, None)
         portable = "".join(csv_text(service.export(query_class()), columns))
     assert served.text == portable
+
+
+ONE_NULLABLE_FIELD = {
+    "sources": "author",
+    "actors": "country",
+    "statements": "time",
+    "incidents": "sub_type",
+    "negotiation-processes": "description",
+    "negotiation-sessions": "round",
+    "agreements": "date",
+}
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS)
+async def test_a_csv_of_one_field_keeps_a_line_for_every_null(client, database, collection):
+    field = ONE_NULLABLE_FIELD[collection]
+    service_class, query_class = LISTED[collection]
+    served = await client.get(f"/v1/{collection}", params={"format": "csv", "fields": field})
+    with database.sessions() as session:
+        service = service_class(session)
+        columns = csv_columns(service.read_schema, [field])
+        portable = "".join(csv_text(service.export(query_class()), columns))
+    everything = await all_pages(client, f"/v1/{collection}")
+    assert served.text == portable
+    assert len(served.text.splitlines()) == 1 + len(everything)
