@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.api.access import Caller, Writer
 from app.api.conditional import written
 from app.core.database import Base, Database, JSONDocument, RequestSession, utcnow
+from app.core.dialect import bound_lock_waits
 from app.core.errors import Conflict, Unprocessable
 from app.core.shapes import JsonRow
 
@@ -46,6 +47,8 @@ IdempotencyKey = Annotated[
         "returns the first response instead of writing again. Kept 24 hours.",
     ),
 ]
+# How long a release waits for a lock before leaving the claim to count as abandoned.
+RELEASE_WAIT_SECONDS = 2.0
 STILL_RUNNING = "A request with this Idempotency-Key is still running; retry shortly."
 
 
@@ -99,6 +102,7 @@ class Claim:
         failed, the claim stays until it counts as abandoned."""
         try:
             with self.database.writer_sessions() as session:
+                bound_lock_waits(session, RELEASE_WAIT_SECONDS)
                 unfinished = IdempotentRequest.status_code.is_(None)
                 session.execute(delete(IdempotentRequest).where(*self._mine(), unfinished))
                 session.commit()
@@ -158,13 +162,15 @@ def idempotency(
     """The request's Idempotency-Key, for a write (it needs a `write` key).
 
     Scoped to the request, not the handler: its exit runs after the handler's session has
-    committed or rolled back, so a failed write's claim is given up only once that write's
-    transaction is gone (on SQLite, that transaction holds the lock the release needs)."""
+    committed or rolled back. A failed write's claim is given up only once that write's
+    transaction is gone: it holds the claim's row (and on SQLite the lock the release needs),
+    and a cancelled request may not have rolled it back yet."""
     once = Idempotency(request, session, who, idempotency_key)
     try:
         yield once
     except BaseException:
         if once.claim is not None:
+            session.rollback()
             once.claim.release()
         raise
 

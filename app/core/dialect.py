@@ -36,6 +36,7 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
+    text,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
@@ -185,6 +186,13 @@ def joined(items: AnySelect, text: ColumnElement[str], order: list[Any]) -> Colu
 
 def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def bound_lock_waits(session: Session, seconds: float) -> None:
+    """Make the session's transaction give up on a lock held elsewhere after `seconds`
+    (SQLite's writers wait for their lock no longer than the engine's busy timeout anyway)."""
+    if _postgresql(session):
+        session.execute(text(f"SET LOCAL lock_timeout = {max(1, round(seconds * 1000))}"))
 
 
 # Any constant will do: it names the lock writers take before logging a change.

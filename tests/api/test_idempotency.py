@@ -2,6 +2,7 @@
 failed write frees its key."""
 
 import asyncio
+import contextlib
 import hashlib
 import threading
 import time
@@ -13,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.api.idempotency import ABANDONED_AFTER, IdempotentRequest
+from app.api.idempotency import ABANDONED_AFTER, Claim, IdempotentRequest
 from app.core.config import Settings
 from app.core.database import utcnow
 from app.incidents.schemas import IncidentCreate
@@ -173,3 +174,35 @@ async def test_a_failed_write_frees_its_key_for_the_retry(desk):
         response = await desk.post("/v1/incidents", json=bad, headers=headers)
         assert_problem(response, 422, "actors.0.actor_id")
     assert len(await all_pages(desk, "/v1/incidents", q="Fixed")) == 0
+
+
+async def test_a_request_cancelled_before_its_commit_gives_its_key_back(monkeypatch):
+    """Cancelled between storing its response and committing (a client gone, a server
+    stopping), the request's write is rolled back, and only then its key released."""
+    with committed_database("desk", statement_timeout=5) as bounded:
+        app = create_app(Settings(), database=bounded.database)
+        async with api_client(app, bounded.tokens["desk"]) as client:
+            complete = Claim.complete
+            completed = threading.Event()
+
+            def complete_then_wait(self: Claim, session: Any, response: Any) -> None:
+                complete(self, session, response)
+                completed.set()
+                time.sleep(0.5)
+
+            monkeypatch.setattr(Claim, "complete", complete_then_wait)
+            body = {**INCIDENT, "description": "Cancelled half-way."}
+            headers = {"Idempotency-Key": "cancelled"}
+            request = asyncio.ensure_future(
+                client.post("/v1/incidents", json=body, headers=headers)
+            )
+            assert await asyncio.to_thread(completed.wait, 10)
+            request.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await request
+            monkeypatch.undo()
+
+            retry = await client.post("/v1/incidents", json=body, headers=headers)
+
+            assert retry.status_code == 201, retry.text
+            assert len(await all_pages(client, "/v1/incidents", q="Cancelled half-way")) == 1
