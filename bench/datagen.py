@@ -133,7 +133,8 @@ def _incidents(
              "violated_agreement_id": None, "created_at": now, "updated_at": now, "version": 1,
              "deleted_at": None},
             [{"incident_id": record, "position": position, "actor_id": actor,
-              "role": "perpetrator" if position == 0 else "target", "attribution": "alleged"}
+              "role": "perpetrator" if position == 0 else "target", "attribution": "alleged",
+              "start_date": start, "last_day": end}
              for position, actor in enumerate(_some_actors(rng, actors, weights))],
         )  # fmt: skip
 

@@ -71,12 +71,23 @@ class Incident(Cited, Termed, RecordMixin, Base):
 
 
 class IncidentActor(Base):
-    """An actor's part in an incident, and how firmly it is attributed."""
+    """An actor's part in an incident, and how firmly it is attributed.
+
+    It repeats the incident's start and last day so that one index serves "this actor's
+    incidents in date order, overlapping these dates" without visiting the incidents it skips
+    (the service writes them with the incident's own)."""
 
     __tablename__ = "incident_actors"
     __table_args__ = (
         PrimaryKeyConstraint("incident_id", "position"),
         Index("ix_incident_actors_actor_id_incident_id", "actor_id", "incident_id"),
+        Index(
+            "ix_incident_actors_actor_id_start_date",
+            "actor_id",
+            "start_date",
+            "incident_id",
+            "last_day",
+        ),
     )
 
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
@@ -84,3 +95,5 @@ class IncidentActor(Base):
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"))
     role: Mapped[str] = mapped_column(String(16), index=True)
     attribution: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[date]
+    last_day: Mapped[date | None]

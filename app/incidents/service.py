@@ -35,8 +35,10 @@ class IncidentService(RecordService[Incident, IncidentCreate, IncidentQuery]):
         record.last_day = data.end_date and last_day_of(data.end_date, data.date_precision)
         record.injured = Casualties(**data.injured.model_dump())
         record.actors = [
-            IncidentActor(position=i, **actor.model_dump()) for i, actor in enumerate(data.actors)
-        ]
+            IncidentActor(position=i, start_date=record.start_date, last_day=record.last_day,
+                          **actor.model_dump())
+            for i, actor in enumerate(data.actors)
+        ]  # fmt: skip
         cite(self, record, data.citations)
 
     def index(self, record: Incident) -> None:
