@@ -5,8 +5,8 @@ import re
 from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
-from fastapi.responses import JSONResponse
 
+from app.api.responses import JsonResponse
 from app.core.errors import PreconditionRequired, Unprocessable
 from app.core.records import Versions, etag
 from app.core.shapes import JsonRow
@@ -73,9 +73,9 @@ def _restorable(if_match: OptionalIfMatch = None) -> Versions:
 ExpectedIfAny = Annotated[Versions, Depends(_restorable)]
 
 
-def written(shown: JsonRow, status_code: int = 200) -> JSONResponse:
+def written(shown: JsonRow, status_code: int = 200) -> JsonResponse:
     """A record as a write leaves it, with its ETag."""
-    return JSONResponse(shown, status_code=status_code, headers={"ETag": etag(shown["version"])})
+    return JsonResponse(shown, status_code=status_code, headers={"ETag": etag(shown["version"])})
 
 
 def fresh(request: Request, shown: JsonRow) -> Response:
@@ -83,4 +83,4 @@ def fresh(request: Request, shown: JsonRow) -> Response:
     tag = etag(shown["version"])
     if not_modified(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers={"ETag": tag})
-    return JSONResponse(shown, headers={"ETag": tag})
+    return JsonResponse(shown, headers={"ETag": tag})

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from typing import Any, Protocol, TypeVar
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from app.api.responses import JsonResponse
 from app.core.errors import Unprocessable
 from app.core.pagination import ListQuery, offered_formats, selected_fields
 from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, csv_columns
@@ -57,14 +58,14 @@ def listing(request: Request, records: Listable[Q], query: Q) -> Response:
         return _streamed(write(records.export(query), fields), fmt, records.resource)
     rows, next_cursor = records.page(query)
     page = {"data": [_picked(row, fields) for row in rows], "next_cursor": next_cursor}
-    return JSONResponse(page, headers=_next_link(request, next_cursor))
+    return JsonResponse(page, headers=_next_link(request, next_cursor))
 
 
 def stats_response(keys: list[str], rows: list[dict[str, Any]], fmt: str | None,
                    name: str) -> Response:  # fmt: skip
     """Counts per group, as JSON or as a CSV file for a spreadsheet."""
     if fmt != "csv":
-        return JSONResponse(Stats(group_by=keys, data=rows).model_dump(mode="json"))
+        return JsonResponse(Stats(group_by=keys, data=rows).model_dump(mode="json"))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["count"])
     writer.writeheader()

@@ -201,7 +201,8 @@ def build_engine(
     return create_engine(
         url,
         pool_size=pool_size,
-        pool_pre_ping=True,
+        # No ping before each checkout (a round trip per request): a connection the server
+        # dropped fails its first statement, and SQLAlchemy then replaces the whole pool.
         pool_timeout=connect_timeout,
         connect_args={"connect_timeout": connect_timeout, "options": settings},
         execution_options=options,

@@ -12,7 +12,7 @@ reach the engine, so no query can break its syntax.
 
 import codecs
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
@@ -99,6 +99,28 @@ def match(session: Session, table_name: str, text: str) -> Match:
     fts: ColumnElement[Any] = literal_column(side.name)
     query_text = " AND ".join(f'"{word}"*' for word in words)
     return Match(side, fts.op("MATCH")(query_text), func.bm25(fts))
+
+
+def json_object(fields: dict[str, SQLColumnExpression[Any]]) -> ColumnElement[Any]:
+    """A JSON object of these fields, in this order (PostgreSQL)."""
+    # The keys are field names, written into the SQL: the statement takes no parameters for them.
+    pairs = [part for name, column in fields.items() for part in (_key(name), column)]
+    return func.json_build_object(*pairs)
+
+
+def _key(name: str) -> ColumnElement[str]:
+    assert name.isidentifier(), name
+    return literal_column(f"'{name}'", Text)
+
+
+def json_list(
+    rows: AnySelect, item: SQLColumnExpression[Any], order: Sequence[SQLColumnExpression[Any]]
+) -> ColumnElement[Any]:
+    """The items of `rows`, in `order`, as one JSON array (PostgreSQL): a scalar subquery."""
+    items = func.json_agg(aggregate_order_by(item, *order))
+    empty: ColumnElement[Any] = literal_column("'[]'::json")
+    listed = rows.with_only_columns(func.coalesce(items, empty), maintain_column_froms=True)
+    return listed.scalar_subquery()
 
 
 def matching_words(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.core.database import AnyRow, AnySelect
 from app.core.dates import json_time
-from app.core.dialect import cell_text, described, joined
+from app.core.dialect import cell_text, described, joined, json_list, json_object
 
 JsonRow = dict[str, Any]
 Column = tuple[str, ...]  # a CSV column: a field, or a field of a nested object
@@ -92,7 +92,8 @@ class _Items:
 
     def __init__(self, linked: Linked, annotation: Any) -> None:
         self.linked = linked
-        self.model = _model_of(get_args(plain_type(annotation))[0])
+        self.item_type = plain_type(get_args(plain_type(annotation))[0])
+        self.model = _model_of(self.item_type)
         names = list(linked.rows.selected_columns.keys())[1:]
         if self.model is None:
             convert = _as_json(get_args(plain_type(annotation))[0])
@@ -109,6 +110,21 @@ class _Items:
         for row in connection.execute(chosen):
             found.setdefault(row[0], []).append(self.item(row))
         return found
+
+    def aggregated(self, owner_id: ColumnElement[uuid.UUID]) -> ColumnElement[Any] | None:
+        """The list of one record as a JSON array built in the record's own query (PostgreSQL),
+        or None when an item holds a time, which PostgreSQL writes otherwise than responses."""
+        rows = self.linked.rows.where(self.linked.owner == owner_id)
+        columns = {name: _unlabelled(c) for name, c in rows.selected_columns.items()}
+        if self.model is None:
+            if self.item_type in (datetime, time):
+                return None
+            return json_list(rows, list(columns.values())[1], self.linked.order)
+        fields = self.model.model_fields
+        if any(plain_type(info.annotation) in (datetime, time) for info in fields.values()):
+            return None
+        item = json_object({name: columns[name] for name in fields})
+        return json_list(rows, item, self.linked.order)
 
     def cell(self, owner_id: ColumnElement[uuid.UUID]) -> ColumnElement[str] | None:
         """The list as one CSV cell, in SQL (None when an item cannot be described there)."""
@@ -145,6 +161,9 @@ class Shape:
             if isinstance(linked, Linked)
         }
         self._fillers = [(name, self._filler(name)) for name in read.model_fields]
+        # `rows` with every list as a JSON column after the fields (PostgreSQL): a read or a
+        # page is one round trip instead of one per list (None where a list cannot be so).
+        self.with_lists = self._lists_in_one_query()
 
     @property
     def id(self) -> ColumnElement[uuid.UUID]:
@@ -154,9 +173,19 @@ class Shape:
         self, connection: Connection, ids: Sequence[uuid.UUID], *conditions: ColumnElement[bool]
     ) -> list[JsonRow]:
         """The records with these ids (that meet the conditions) as JSON, in the order given."""
-        chosen = self.rows.where(self.id.in_(ids), *conditions)
+        with_lists = self.with_lists if connection.dialect.name == "postgresql" else None
+        chosen = (with_lists if with_lists is not None else self.rows).where(
+            self.id.in_(ids), *conditions
+        )
         found = {row[self._id]: row for row in connection.execute(chosen)}
-        return self._json(connection, [found[record_id] for record_id in ids if record_id in found])
+        rows = [found[record_id] for record_id in ids if record_id in found]
+        if with_lists is not None:
+            return self.from_rows_with_lists(rows)
+        return self._json(connection, rows)
+
+    def from_rows_with_lists(self, rows: Sequence[Any]) -> list[JsonRow]:
+        """Records as JSON from rows of `with_lists` (any row a position can index)."""
+        return self._filled(rows, self._children_in(rows))
 
     def stream(self, session: Session, statement: AnySelect) -> Iterator[JsonRow]:
         """The records `statement` (a narrowing of `rows`) selects, as JSON, a batch at a time.
@@ -185,7 +214,24 @@ class Shape:
     def _json(self, connection: Connection, rows: Sequence[AnyRow]) -> list[JsonRow]:
         ids = [row[self._id] for row in rows]
         children = {name: items.of(connection, ids) for name, items in self._items.items()}
+        return self._filled(rows, children)
+
+    def _filled(self, rows: Sequence[Any], children: dict[str, Children]) -> list[JsonRow]:
         return [{name: fill(row, children) for name, fill in self._fillers} for row in rows]
+
+    def _lists_in_one_query(self) -> AnySelect | None:
+        lists = [items.aggregated(self.id) for items in self._items.values()]
+        if any(column is None for column in lists):
+            return None
+        return self.rows.add_columns(*(column for column in lists if column is not None))
+
+    def _children_in(self, rows: Sequence[Any]) -> dict[str, Children]:
+        """The lists `with_lists` appends to each row, by field and record."""
+        first = len(self._labels)
+        return {
+            name: {row[self._id]: row[first + i] for row in rows}
+            for i, name in enumerate(self._items)
+        }
 
     def _filler(self, name: str) -> Filler:
         """How the field `name` of a record is filled from its row and its child rows."""
