@@ -125,17 +125,35 @@ _PARSERS: dict[type, Callable[[Any], Any]] = {
 }
 
 
+# A list paged in one order from several statements, each after the one before it in that order.
+Part = tuple[AnySelect, Sequence["SortKey"]]
+
+
 def paginate(
     session: Session, statement: AnySelect, order: Sequence[SortKey], query: PageQuery
 ) -> tuple[list[Any], str | None]:
     """One page of `statement` in `order` (which must end with a unique column): its rows (an
     entity, or a tuple when the statement selects several columns), and the next cursor."""
-    width = len(statement.column_descriptions)
-    rows = session.execute(keyset(statement, order, query)).all()
+    return paginate_parts(session, [(statement, order)], query)
+
+
+def paginate_parts(
+    session: Session, parts: Sequence[Part], query: PageQuery
+) -> tuple[list[Any], str | None]:
+    """One page of a list made of parts: the next part is read only when the page is not
+    full yet. The parts select the same columns, in orders of the same signature."""
+    width = len(parts[0][0].column_descriptions)
+    rows: list[Any] = []
+    order = parts[0][1]
+    for statement, order in parts:
+        wanted = query.model_copy(update={"limit": query.limit - len(rows)})
+        rows += session.execute(keyset(statement, order, wanted)).all()
+        if len(rows) > query.limit:
+            break
     records = [row[0] if width == 1 else tuple(row[:width]) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
         return records, None
-    return records, _encode(order, list(rows[query.limit - 1][width:]))
+    return records, encode_cursor(order, list(rows[query.limit - 1][width:]))
 
 
 def ordering(order: Sequence[SortKey]) -> list[ColumnElement[Any]]:
@@ -166,7 +184,7 @@ def _after(order: Sequence[SortKey], values: list[Any]) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def _encode(order: Sequence[SortKey], values: list[Any]) -> str:
+def encode_cursor(order: Sequence[SortKey], values: list[Any]) -> str:
     payload = {"k": [key.signature for key in order], "v": [_plain(value) for value in values]}
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")

@@ -14,7 +14,16 @@ from itertools import chain
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, select
+from sqlalchemy import (
+    ColumnElement,
+    Double,
+    Integer,
+    Select,
+    SQLColumnExpression,
+    cast,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.changelog import Action, log_change
@@ -29,7 +38,7 @@ from app.core.errors import (
     field_error,
     pydantic_errors,
 )
-from app.core.pagination import ListQuery, SortKey, keyset, ordering, paginate
+from app.core.pagination import ListQuery, Part, SortKey, keyset, ordering, paginate_parts
 from app.core.schemas import ApiModel, PatchModel
 from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, Shape, csv_text
 
@@ -40,6 +49,9 @@ S = TypeVar("S", bound=AnySelect)
 Loc = tuple[str | int, ...]
 # The versions a conditional write may apply to (None: whichever is current).
 Versions = frozenset[int] | None
+RANK = "rank"
+# How many matches of a search are ranked by relevance (README: "Search").
+CANDIDATES = 1000
 
 
 class RecordRepository(ABC, Generic[M, Q]):
@@ -84,12 +96,20 @@ class RecordRepository(ABC, Generic[M, Q]):
 
     def page(self, query: Q) -> tuple[list[JsonRow], str | None]:
         """One page of the list, and the cursor of the next (None at the end)."""
-        ids, next_cursor = paginate(self.session, self._listed(query), self.order(query), query)
+        ids, next_cursor = paginate_parts(self.session, self.parts(query), query)
         return self.shape.shown(self.session.connection(), ids), next_cursor
 
     def page_statement(self, query: Q) -> AnySelect:
         """The SQL a page of the list runs first, for its ids (its plan is tested)."""
-        return keyset(self._listed(query), self.order(query), query)
+        return keyset(*self.parts(query)[0], query)
+
+    def parts(self, query: Q) -> list[Part]:
+        """What a page is read from: the list, or for a search by relevance, first the ranked
+        candidates, then the other matches (see `relevance_parts`)."""
+        statement, order = self.listed(query)
+        if order[0].name != RANK:
+            return [(statement, order)]
+        return relevance_parts(statement, order)
 
     def stream(self, query: Q) -> Iterator[JsonRow]:
         """Every record the list finds, in its order, a batch at a time."""
@@ -110,8 +130,10 @@ class RecordRepository(ABC, Generic[M, Q]):
         found = select(model.id).where(model.id.in_(record_ids), model.deleted_at.is_(None))
         return record_ids - set(self.session.scalars(found))
 
-    def _listed(self, query: Q) -> Select[uuid.UUID]:
-        return self.filtered(select(self.model.id).where(self.model.deleted_at.is_(None)), query)
+    def listed(self, query: Q) -> tuple[Select[uuid.UUID], list[SortKey]]:
+        """The ids of the records the list finds, and the order its pages walk them in."""
+        live = select(self.model.id).where(self.model.deleted_at.is_(None))
+        return self.filtered(live, query), self.order(query)
 
 
 class UnfilteredRepository(RecordRepository[M, Q]):
@@ -292,7 +314,27 @@ def searched_order(
     if text is None or sort is not None:
         return sorts[sort]
     rank = match(session, model.__tablename__, text).rank
-    return [SortKey("rank", rank, float), SortKey.of(model.id)]
+    return [SortKey(RANK, rank, float), SortKey.of(model.id)]
+
+
+def relevance_parts(statement: Select[uuid.UUID], order: Sequence[SortKey]) -> list[Part]:
+    """A search's pages by relevance: ranking every match of a common word costs as much as
+    reading them all, so only the first CANDIDATES matches the full-text index yields are
+    ranked, best first; the other matches follow them, by id. Each page reads the second
+    part only once the first is exhausted."""
+    rank, record_id = order
+    found = statement.add_columns(rank.expression.label(RANK)).limit(CANDIDATES)
+    candidates = found.subquery("candidates")
+    ranked = [_tier(0), SortKey(RANK, candidates.c[RANK], float),
+              SortKey("id", candidates.c.id, uuid.UUID)]  # fmt: skip
+    others = [_tier(1), SortKey(RANK, cast(literal(0.0), Double), float), record_id]
+    rest = statement.where(record_id.expression.not_in(select(candidates.c.id)))
+    return [(select(candidates.c.id), ranked), (rest, others)]
+
+
+def _tier(number: int) -> SortKey:
+    # Cast, for a bare number in ORDER BY would name a column by its position.
+    return SortKey("tier", cast(literal(number), Integer), int)
 
 
 def any_of(*filters: tuple[SQLColumnExpression[Any], Sequence[Any]]) -> list[ColumnElement[bool]]:

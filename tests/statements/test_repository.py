@@ -80,3 +80,19 @@ def test_full_text_plan(big_corpus):
     engine, _ = big_corpus
     lines = plan(engine, statement_page(engine, q="bakery truce drone"))
     assert full_scans(lines) == [], lines
+
+
+async def test_beyond_the_ranked_candidates_every_match_still_follows(client, monkeypatch):
+    """Only the first CANDIDATES matches are ranked; the rest come after them, by id."""
+    monkeypatch.setattr("app.core.records.CANDIDATES", 3)
+    quotes = ["zebra", "zebra zebra zebra", "zebra crossing", "a zebra", "zebra zebra", "zebras"]
+    created = []
+    for quote in quotes:
+        body = {"speaker_label": "rebel sources", "date": "2017-01-23", "quote": quote}
+        response = await client.post("/v1/statements", json=body)
+        assert response.status_code == 201
+        created.append(response.json()["id"])
+    found = [row["id"] for row in await all_pages(client, "/v1/statements", q="zebra", limit=2)]
+    assert sorted(found) == sorted(created)
+    assert len(found) == len(created)
+    assert found[3:] == sorted(found[3:])  # past the candidates: by id
