@@ -197,7 +197,12 @@ def build_engine(
         if statement_timeout is not None:
             _sqlite_statement_timeout(engine, statement_timeout)
         return engine
-    settings = f"-c timezone=UTC -c statement_timeout={_milliseconds(statement_timeout)}"
+    # A scan that joins another one already running would start mid-table: a search's ranked
+    # candidates (app.core.records.relevance_parts) are the first rows a scan yields.
+    settings = (
+        f"-c timezone=UTC -c statement_timeout={_milliseconds(statement_timeout)} "
+        "-c synchronize_seqscans=off"
+    )
     return create_engine(
         url,
         pool_size=pool_size,

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.core.changelog import Action, log_change
 from app.core.database import AnySelect, RecordMixin, utcnow
 from app.core.dates import json_time
-from app.core.dialect import copy_csv, match
+from app.core.dialect import Match, copy_csv, match
 from app.core.errors import (
     Conflict,
     NotFound,
@@ -107,9 +107,13 @@ class RecordRepository(ABC, Generic[M, Q]):
         """What a page is read from: the list, or for a search by relevance, first the ranked
         candidates, then the other matches (see `relevance_parts`)."""
         statement, order = self.listed(query)
-        if order[0].name != RANK:
+        text = getattr(query, "q", None)
+        if order[0].name != RANK or text is None:
             return [(statement, order)]
-        return relevance_parts(statement, order)
+        found = match(self.session, self.model.__tablename__, text)
+        live = select(self.model.id).where(self.model.deleted_at.is_(None))
+        unsearched = self.filtered(live, query.model_copy(update={"q": None}))
+        return relevance_parts(unsearched, statement, order, found)
 
     def stream(self, query: Q) -> Iterator[JsonRow]:
         """Every record the list finds, in its order, a batch at a time."""
@@ -317,19 +321,29 @@ def searched_order(
     return [SortKey(RANK, rank, float), SortKey.of(model.id)]
 
 
-def relevance_parts(statement: Select[uuid.UUID], order: Sequence[SortKey]) -> list[Part]:
+def relevance_parts(
+    unsearched: Select[uuid.UUID], searched: Select[uuid.UUID], order: Sequence[SortKey],
+    found: Match,
+) -> list[Part]:  # fmt: skip
     """A search's pages by relevance: ranking every match of a common word costs as much as
-    reading them all, so only the first CANDIDATES matches the full-text index yields are
-    ranked, best first; the other matches follow them, by id. Each page reads the second
-    part only once the first is exhausted."""
-    rank, record_id = order
-    found = statement.add_columns(rank.expression.label(RANK)).limit(CANDIDATES)
-    candidates = found.subquery("candidates")
-    ranked = [_tier(0), SortKey(RANK, candidates.c[RANK], float),
-              SortKey("id", candidates.c.id, uuid.UUID)]  # fmt: skip
+    reading them all, so only the first CANDIDATES matches of the full-text table, in its
+    storage order, are ranked, best first (those the other filters keep); every other match
+    follows them, by id. A page reads the second part only once the first is exhausted.
+
+    The candidates are read and ranked from the full-text table alone, so that any plan (a
+    scan or the index) yields the same ones, page after page."""
+    record_id = order[-1]
+    candidates = (
+        select(found.side.c.record_id, found.rank.label(RANK))
+        .where(found.condition)
+        .limit(CANDIDATES)
+        .subquery("candidates")
+    )
+    ranked = unsearched.join(candidates, candidates.c.record_id == record_id.expression)
+    ranked_order = [_tier(0), SortKey(RANK, candidates.c[RANK], float), record_id]
     others = [_tier(1), SortKey(RANK, cast(literal(0.0), Double), float), record_id]
-    rest = statement.where(record_id.expression.not_in(select(candidates.c.id)))
-    return [(select(candidates.c.id), ranked), (rest, others)]
+    rest = searched.where(record_id.expression.not_in(select(candidates.c.record_id)))
+    return [(ranked, ranked_order), (rest, others)]
 
 
 def _tier(number: int) -> SortKey:

@@ -236,3 +236,29 @@ def test_a_late_page_is_a_range_not_a_skip(big_corpus):
     lines = plan(engine, statement)
     assert full_scans(lines) == [], lines
     assert "OFFSET" not in str(statement)
+
+
+async def test_an_actor_in_two_roles_is_one_incident_in_its_date_order(client):
+    actors = (await client.get("/v1/actors", params={"q": "Hezbollah"})).json()["data"]
+    hezbollah = actors[0]["id"]
+    body = {
+        "type": "shelling",
+        "start_date": "2017-01-25",
+        "end_date": "2017-01-26",
+        "actors": [
+            {"actor_id": hezbollah, "role": "perpetrator"},
+            {"actor_id": hezbollah, "role": "target"},
+        ],
+    }
+    created = (await client.post("/v1/incidents", json=body)).json()["id"]
+    for sort in ("date", "-date"):
+        rows = await all_pages(client, "/v1/incidents", actor="Hezbollah", sort=sort, limit=1)
+        assert [row["id"] for row in rows].count(created) == 1
+        everyone = await all_pages(client, "/v1/incidents", sort=sort)
+        assert [row["id"] for row in rows] == [
+            row["id"] for row in everyone if hezbollah in {a["actor_id"] for a in row["actors"]}
+        ]
+    later = await all_pages(client, "/v1/incidents", actor="Hezbollah", **{"from": "2017-01-26"})
+    assert created in [row["id"] for row in later]
+    after = await all_pages(client, "/v1/incidents", actor="Hezbollah", **{"from": "2017-01-27"})
+    assert created not in [row["id"] for row in after]
