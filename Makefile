@@ -51,8 +51,10 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## 1M incidents and statements on PostgreSQL, loaded by wrk: writes bench/RESULTS.md.
+## 1M incidents and statements on PostgreSQL; the service against the raw floor (wrk) and its
+## SQL alone (pgbench): writes bench/RESULTS.md.
 bench: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.run
 
 migrate: $(VENV)/.installed
