@@ -2,15 +2,18 @@
 service's bytes. A plain Starlette app on asyncpg, no middleware, no ORM, no validation: it
 sends the SQL the service sends (compiled from the service's own statements at start-up) and
 shapes the rows with the service's own row-to-JSON code (app.core.shapes), rendered by orjson.
-What separates the service from it is the framework, the driver and the service's own work.
+One query the service runs per list request it does not: the lookup of the actor a name
+means, resolved once at start-up. What separates the service from it is the framework, the
+driver and the service's own work.
 
     BENCH_DATABASE_URL=... uvicorn bench.floor:app --workers 2 --port 8200
 
-It serves only what bench/run.py asks: an incident by id, and the list pages named in
-`page_paths()` (the same paths on both servers).
+It serves only what bench/run.py asks: an incident by id, and the first pages of the lists
+named in BENCH_PAGE_PATHS (the same paths on both servers).
 """
 
 import contextlib
+import functools
 import json
 import os
 import uuid
@@ -20,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import asyncpg
 import orjson
-from sqlalchemy import bindparam, create_engine, text
+from sqlalchemy import Engine, bindparam, create_engine, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -102,11 +105,18 @@ class Page:
         return orjson.dumps({"data": records, "next_cursor": cursor}), headers
 
 
+@functools.cache
+def _engine() -> Engine:
+    """The service's driver, to build its statements (actor names resolved) at start-up."""
+    return create_engine(make_url(DATABASE).set(drivername="postgresql+psycopg"))
+
+
 def _params(schema: type[ListQuery], query_string: str) -> dict[str, Any]:
     """A query string as the service reads it: repeatable parameters as lists."""
     params: dict[str, Any] = {}
     for name, value in parse_qsl(query_string):
-        info = schema.model_fields.get(name.replace("from", "from_"))
+        info = next((info for field, info in schema.model_fields.items()
+                     if name in (field, info.alias)), None)  # fmt: skip
         many = info is not None and get_origin(plain_type(info.annotation)) is list
         params[name] = [*params.get(name, []), value] if many else value
     return params
@@ -115,8 +125,7 @@ def _params(schema: type[ListQuery], query_string: str) -> dict[str, Any]:
 def sql_of_first_page(path: str) -> list[str]:
     """The statements the service runs for the first page of `path`, with their values written
     in (for pgbench): the page of ids, then the rows of those ids."""
-    engine = create_engine(make_url(DATABASE).set(drivername="postgresql+psycopg"))
-    with Session(engine) as session:
+    with Session(_engine()) as session:
         page = Page(session, path)
         ids = [row[0] for row in session.execute(text(page.keyset)).all()[: page.query.limit]]
     assert page.shape.with_lists is not None
@@ -134,8 +143,7 @@ def _asyncpg_dsn() -> str:
 
 
 def _pages() -> dict[str, Page]:
-    engine = create_engine(make_url(DATABASE).set(drivername="postgresql+psycopg"))
-    with Session(engine) as session:  # the service resolves actor names before its page query
+    with Session(_engine()) as session:  # the service resolves actor names before its page query
         return {path: Page(session, path) for path in json.loads(PAGE_PATHS)}
 
 

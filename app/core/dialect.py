@@ -39,6 +39,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.core.database import EXPORT_TIMEOUT_MS, AnySelect
@@ -99,6 +100,12 @@ def match(session: Session, table_name: str, text: str) -> Match:
     fts: ColumnElement[Any] = literal_column(side.name)
     query_text = " AND ".join(f'"{word}"*' for word in words)
     return Match(side, fts.op("MATCH")(query_text), func.bm25(fts))
+
+
+def builds_json(connection: Connection) -> bool:
+    """Whether a read's lists are built as JSON in its own query (`json_object`, `json_list`):
+    on PostgreSQL; on SQLite each list is a query of its own."""
+    return connection.dialect.name == "postgresql"
 
 
 def json_object(fields: dict[str, SQLColumnExpression[Any]]) -> ColumnElement[Any]:

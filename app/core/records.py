@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.core.changelog import Action, log_change
 from app.core.database import AnySelect, RecordMixin, utcnow
 from app.core.dates import json_time
-from app.core.dialect import Match, copy_csv, match
+from app.core.dialect import copy_csv, match
 from app.core.errors import (
     Conflict,
     NotFound,
@@ -106,14 +106,13 @@ class RecordRepository(ABC, Generic[M, Q]):
     def parts(self, query: Q) -> list[Part]:
         """What a page is read from: the list, or for a search by relevance, first the ranked
         candidates, then the other matches (see `relevance_parts`)."""
-        statement, order = self.listed(query)
+        order = self.order(query)
         text = getattr(query, "q", None)
-        if order[0].name != RANK or text is None:
-            return [(statement, order)]
-        found = match(self.session, self.model.__tablename__, text)
+        if text is None or order[0].name != RANK:
+            return [self.listed(query)]
         live = select(self.model.id).where(self.model.deleted_at.is_(None))
         unsearched = self.filtered(live, query.model_copy(update={"q": None}))
-        return relevance_parts(unsearched, statement, order, found)
+        return relevance_parts(self.session, self.model, unsearched, order, text)
 
     def stream(self, query: Q) -> Iterator[JsonRow]:
         """Every record the list finds, in its order, a batch at a time."""
@@ -322,16 +321,21 @@ def searched_order(
 
 
 def relevance_parts(
-    unsearched: Select[uuid.UUID], searched: Select[uuid.UUID], order: Sequence[SortKey],
-    found: Match,
-) -> list[Part]:  # fmt: skip
-    """A search's pages by relevance: ranking every match of a common word costs as much as
-    reading them all, so only the first CANDIDATES matches of the full-text table, in its
-    storage order, are ranked, best first (those the other filters keep); every other match
-    follows them, by id. A page reads the second part only once the first is exhausted.
+    session: Session,
+    model: type[RecordMixin],
+    unsearched: Select[uuid.UUID],
+    order: Sequence[SortKey],
+    text: str,
+) -> list[Part]:
+    """A search's pages by relevance, from `unsearched` (the list without `q`): ranking every
+    match of a common word costs as much as reading them all, so only the first CANDIDATES
+    matches of the full-text table, in its storage order, are ranked, best first (those the
+    other filters keep); every other match follows them, by id. A page reads the second part
+    only once the first is exhausted.
 
-    The candidates are read and ranked from the full-text table alone, so that any plan (a
-    scan or the index) yields the same ones, page after page."""
+    The candidates are read and ranked from the full-text table alone, in the order its scan
+    or its index yields rows (both storage order), so each page finds the same ones."""
+    found = match(session, model.__tablename__, text)
     record_id = order[-1]
     candidates = (
         select(found.side.c.record_id, found.rank.label(RANK))
@@ -342,7 +346,8 @@ def relevance_parts(
     ranked = unsearched.join(candidates, candidates.c.record_id == record_id.expression)
     ranked_order = [_tier(0), SortKey(RANK, candidates.c[RANK], float), record_id]
     others = [_tier(1), SortKey(RANK, cast(literal(0.0), Double), float), record_id]
-    rest = searched.where(record_id.expression.not_in(select(candidates.c.record_id)))
+    matching = searched(session, unsearched, model, text)
+    rest = matching.where(record_id.expression.not_in(select(candidates.c.record_id)))
     return [(ranked, ranked_order), (rest, others)]
 
 

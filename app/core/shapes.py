@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.core.database import AnyRow, AnySelect
 from app.core.dates import json_time
-from app.core.dialect import cell_text, described, joined, json_list, json_object
+from app.core.dialect import builds_json, cell_text, described, joined, json_list, json_object
 
 JsonRow = dict[str, Any]
 Column = tuple[str, ...]  # a CSV column: a field, or a field of a nested object
@@ -96,7 +96,7 @@ class _Items:
         self.model = _model_of(self.item_type)
         names = list(linked.rows.selected_columns.keys())[1:]
         if self.model is None:
-            convert = _as_json(get_args(plain_type(annotation))[0])
+            convert = _as_json(self.item_type)
             self.item: Callable[[AnyRow], Any] = lambda row: convert(row[1])
         else:
             converters = [(names.index(name) + 1, name, _as_json(info.annotation))
@@ -114,16 +114,14 @@ class _Items:
     def aggregated(self, owner_id: ColumnElement[uuid.UUID]) -> ColumnElement[Any] | None:
         """The list of one record as a JSON array built in the record's own query (PostgreSQL),
         or None when an item holds a time, which PostgreSQL writes otherwise than responses."""
+        fields = {} if self.model is None else self.model.model_fields
+        kinds = [plain_type(info.annotation) for info in fields.values()] or [self.item_type]
+        if datetime in kinds or time in kinds:
+            return None
         rows = self.linked.rows.where(self.linked.owner == owner_id)
         columns = {name: _unlabelled(c) for name, c in rows.selected_columns.items()}
-        if self.model is None:
-            if self.item_type in (datetime, time):
-                return None
-            return json_list(rows, list(columns.values())[1], self.linked.order)
-        fields = self.model.model_fields
-        if any(plain_type(info.annotation) in (datetime, time) for info in fields.values()):
-            return None
-        item = json_object({name: columns[name] for name in fields})
+        value = list(columns.values())[1]  # a list of plain values: the one after the owner
+        item = json_object({name: columns[name] for name in fields}) if fields else value
         return json_list(rows, item, self.linked.order)
 
     def cell(self, owner_id: ColumnElement[uuid.UUID]) -> ColumnElement[str] | None:
@@ -173,7 +171,7 @@ class Shape:
         self, connection: Connection, ids: Sequence[uuid.UUID], *conditions: ColumnElement[bool]
     ) -> list[JsonRow]:
         """The records with these ids (that meet the conditions) as JSON, in the order given."""
-        with_lists = self.with_lists if connection.dialect.name == "postgresql" else None
+        with_lists = self.with_lists if builds_json(connection) else None
         chosen = (with_lists if with_lists is not None else self.rows).where(
             self.id.in_(ids), *conditions
         )
