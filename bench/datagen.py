@@ -24,6 +24,7 @@ from app.models import Base
 
 BATCH = 10_000
 ACTORS = 1_000
+PLACES = 2_000
 FIRST_DAY = dt.date(2011, 3, 15)
 DAYS = 14 * 365
 TYPES = ["airstrike", "shelling", "clashes", "ground_offensive", "siege", "detention",
@@ -61,6 +62,10 @@ STATEMENT_TYPES = ["statement", "accuse", "deny", "demand", "reject", "threaten"
                    "praise", "criticize", "express_intent"]  # fmt: skip
 TOPICS = ["ceasefire", "detainees", "sieges", "political_transition", "terrorism", "aid"]
 TABLES = Base.metadata.tables
+# Rounds of talks, three days each, every half year: a statement made on one of their days
+# was made at that session.
+SESSIONS = 28
+SESSION_DAYS = 3
 
 
 def generate(engine: Engine, incidents: int, statements: int, seed: int = 2017) -> list[uuid.UUID]:
@@ -72,14 +77,10 @@ def generate(engine: Engine, incidents: int, statements: int, seed: int = 2017) 
     with engine.begin() as connection:
         _insert(connection, "actors", _actors(actors))
         _insert(connection, "actors_terms", _actor_terms(actors))
-        _insert_pairs(
-            connection, "incidents", "incident_actors", _incidents(rng, incidents, actors, weights)
-        )
-        _insert_pairs(
-            connection,
-            "statements",
-            "statement_targets",
-            _statements(rng, statements, actors, weights),
+        sessions = _sessions(connection, random.Random(seed + 1))
+        _insert_with_children(connection, "incidents", _incidents(rng, incidents, actors, weights))
+        _insert_with_children(
+            connection, "statements", _statements(rng, statements, actors, weights, sessions)
         )
         _documents(connection)
     with engine.connect() as connection:
@@ -87,6 +88,7 @@ def generate(engine: Engine, incidents: int, statements: int, seed: int = 2017) 
         postgresql = connection.dialect.name == "postgresql"
         analyze = "VACUUM ANALYZE" if postgresql else "ANALYZE"
         connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(analyze)
+        connection.commit()  # SQLite's connections begin on their own (app.core.database)
     return actors
 
 
@@ -112,21 +114,29 @@ def _actor_terms(actors: list[uuid.UUID]) -> Iterator[dict[str, Any]]:
             yield {"record_id": actor, "term": term}
 
 
+Children = dict[str, list[dict[str, Any]]]  # rows of the record's child tables, by table
+
+
 def _incidents(
     rng: random.Random, count: int, actors: list[uuid.UUID], weights: list[float]
-) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+) -> Iterator[tuple[dict[str, Any], Children]]:
     now = utcnow()
+    places = [f"place {number}" for number in range(PLACES)]
+    place_terms = [sorted(search_terms(place)) for place in places]
+    governorate_terms = {name: sorted(search_terms(name)) for name in GOVERNORATES}
     for _ in range(count):
         record = _uuid(rng)
         start = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
         ongoing = rng.random() < 0.03
         end = None if ongoing else start + dt.timedelta(days=rng.choice([0, 0, 0, 0, 1, 3, 14]))
         killed = int(rng.paretovariate(1.3)) - 1
+        place, governorate = rng.randrange(PLACES), rng.choice(GOVERNORATES)
+        terms = dict.fromkeys(place_terms[place] + governorate_terms[governorate])
         yield (
             {"id": record, "type": rng.choice(TYPES), "sub_type": None,
              "description": _text(rng, 8), "start_date": start,
              "end_date": end, "last_day": end, "date_precision": "day",
-             "place_name": f"place {rng.randrange(2000)}", "governorate": rng.choice(GOVERNORATES),
+             "place_name": places[place], "governorate": governorate,
              "district": None, "latitude": rng.uniform(32.4, 37.2),
              "longitude": rng.uniform(35.8, 42.2),
              "location_precision": "town", "killed_low": killed, "killed_best": killed,
@@ -135,16 +145,44 @@ def _incidents(
              "verification": rng.choice(["reported", "reported", "corroborated", "confirmed"]),
              "violated_agreement_id": None, "created_at": now, "updated_at": now, "version": 1,
              "deleted_at": None},
-            [{"incident_id": record, "position": position, "actor_id": actor,
-              "role": "perpetrator" if position == 0 else "target", "attribution": "alleged",
-              "start_date": start, "last_day": end}
-             for position, actor in enumerate(_some_actors(rng, actors, weights))],
+            {"incident_actors": [
+                {"incident_id": record, "position": position, "actor_id": actor,
+                 "role": "perpetrator" if position == 0 else "target", "attribution": "alleged",
+                 "start_date": start, "last_day": end}
+                for position, actor in enumerate(_some_actors(rng, actors, weights))],
+             "incidents_terms": [{"record_id": record, "term": term} for term in terms]},
         )  # fmt: skip
 
 
+def _sessions(connection: Any, rng: random.Random) -> dict[dt.date, uuid.UUID]:
+    """The negotiation sessions, one process's rounds; each of their days, with its session."""
+    now = utcnow()
+    process = _uuid(rng)
+    record = {"created_at": now, "updated_at": now, "version": 1, "deleted_at": None}
+    talks = {"id": process, "name": "Talks", "description": None, **record}
+    connection.execute(TABLES["negotiation_processes"].insert(), [talks])
+    days: dict[dt.date, uuid.UUID] = {}
+    rows = []
+    for number in range(SESSIONS):
+        session = _uuid(rng)
+        start = FIRST_DAY + dt.timedelta(days=DAYS * number // SESSIONS)
+        end = start + dt.timedelta(days=SESSION_DAYS - 1)
+        rows.append({"id": session, "process_id": process, "name": f"Round {number + 1}",
+                     "round": str(number + 1), "location": "Geneva", "start_date": start,
+                     "end_date": end, "status": "concluded", "format": "direct", "agenda": [],
+                     "outcome": None, **record})  # fmt: skip
+        days |= {start + dt.timedelta(days=day): session for day in range(SESSION_DAYS)}
+    connection.execute(TABLES["negotiation_sessions"].insert(), rows)
+    return days
+
+
 def _statements(
-    rng: random.Random, count: int, actors: list[uuid.UUID], weights: list[float]
-) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    rng: random.Random,
+    count: int,
+    actors: list[uuid.UUID],
+    weights: list[float],
+    sessions: dict[dt.date, uuid.UUID],
+) -> Iterator[tuple[dict[str, Any], Children]]:
     now = utcnow()
     for _ in range(count):
         record = _uuid(rng)
@@ -155,10 +193,10 @@ def _statements(
              "date": said, "last_day": said, "time": None, "date_precision": "day",
              "location": None, "quote": _text(rng, 12), "summary": None,
              "translation": None, "language": "en", "type": rng.choice(STATEMENT_TYPES),
-             "session_id": None, "created_at": now, "updated_at": now, "version": 1,
+             "session_id": sessions.get(said), "created_at": now, "updated_at": now, "version": 1,
              "deleted_at": None},
-            [{"statement_id": record, "position": position, "actor_id": actor}
-             for position, actor in enumerate(targets)],
+            {"statement_targets": [{"statement_id": record, "position": position, "actor_id": actor}
+                                   for position, actor in enumerate(targets)]},
         )  # fmt: skip
 
 
@@ -184,24 +222,26 @@ def _insert(connection: Any, table: str, rows: Iterator[dict[str, Any]]) -> None
         connection.execute(TABLES[table].insert(), batch)
 
 
-def _insert_pairs(
-    connection: Any,
-    parent: str,
-    child: str,
-    pairs: Iterator[tuple[dict[str, Any], list[dict[str, Any]]]],
+def _insert_with_children(
+    connection: Any, parent: str, records: Iterator[tuple[dict[str, Any], Children]]
 ) -> None:
     parents: list[dict[str, Any]] = []
-    children: list[dict[str, Any]] = []
-    for record, links in pairs:
+    children: Children = {}
+    for record, rows in records:
         parents.append(record)
-        children.extend(links)
+        for table, child_rows in rows.items():
+            children.setdefault(table, []).extend(child_rows)
         if len(parents) == BATCH:
-            connection.execute(TABLES[parent].insert(), parents)
-            connection.execute(TABLES[child].insert(), children)
-            parents, children = [], []
+            _flush(connection, parent, parents, children)
+            parents, children = [], {}
     if parents:
-        connection.execute(TABLES[parent].insert(), parents)
-        connection.execute(TABLES[child].insert(), children)
+        _flush(connection, parent, parents, children)
+
+
+def _flush(connection: Any, parent: str, parents: list[dict[str, Any]], children: Children) -> None:
+    connection.execute(TABLES[parent].insert(), parents)
+    for table, rows in children.items():
+        connection.execute(TABLES[table].insert(), rows)
 
 
 def _documents(connection: Any) -> None:

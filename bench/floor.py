@@ -32,11 +32,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.core.database import SESSION_SETTINGS
 from app.core.pagination import ListQuery, encode_cursor
 from app.core.records import RecordRepository
 from app.core.shapes import Shape, plain_type
 from app.incidents.repository import INCIDENT_SHAPE, IncidentRepository
-from app.incidents.schemas import IncidentQuery
+from app.incidents.schemas import IncidentQuery, IncidentStatsQuery
 from app.statements.repository import StatementRepository
 from app.statements.schemas import StatementQuery
 from app.statements.service import _with_snippet as with_snippet  # the service's own
@@ -133,6 +134,15 @@ def sql_of_first_page(path: str) -> list[str]:
     return [page.keyset, compiled(rows, literal=True)]
 
 
+def sql_of_stats(query_string: str) -> str:
+    """The statement of `/v1/stats/incidents?<query_string>`, its values written in."""
+    params = _params(IncidentStatsQuery, query_string)
+    with Session(_engine()) as session:
+        repository = IncidentRepository(session)
+        _, statement = repository.stats_statement(IncidentStatsQuery.model_validate(params))
+    return compiled(statement, literal=True)
+
+
 async def _json_codec(connection: asyncpg.Connection) -> None:
     await connection.set_type_codec("json", encoder=json.dumps, decoder=orjson.loads,
                                     schema="pg_catalog")  # fmt: skip
@@ -155,9 +165,8 @@ pool: asyncpg.Pool | None = None
 @contextlib.asynccontextmanager
 async def lifespan(_: Starlette) -> AsyncIterator[None]:
     global pool
-    settings = {"timezone": "UTC", "synchronize_seqscans": "off"}  # as the service's engine
     pool = await asyncpg.create_pool(_asyncpg_dsn(), min_size=5, max_size=10, init=_json_codec,
-                                     server_settings=settings)  # fmt: skip
+                                     server_settings=SESSION_SETTINGS)  # fmt: skip
     yield
     await pool.close()
 

@@ -1,7 +1,9 @@
 """Query plans, read the same way on both engines, to show a query is served by indexes."""
 
 import re
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -12,6 +14,13 @@ from app.core.database import AnySelect
 CORPUS_INCIDENTS = 100_000
 
 
+def corpus_session(engine: Engine) -> str:
+    """The id of the corpus's eleventh round of talks (bench/datagen.py)."""
+    with engine.connect() as connection:
+        sessions = text("SELECT id FROM negotiation_sessions ORDER BY start_date LIMIT 1 OFFSET 10")
+        return str(connection.execute(sessions).scalar_one())
+
+
 def plan(engine: Engine, statement: AnySelect) -> list[str]:
     """The plan of a statement, one line per step (SQLite) or node (PostgreSQL)."""
     sql = str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
@@ -20,6 +29,54 @@ def plan(engine: Engine, statement: AnySelect) -> list[str]:
             return [row.detail for row in connection.execute(text("EXPLAIN QUERY PLAN " + sql))]
         (document,) = connection.execute(text("EXPLAIN (FORMAT JSON) " + sql)).scalar_one()
         return list(_nodes(document["Plan"]))
+
+
+def work(engine: Engine, statement: AnySelect) -> int:
+    """What running a statement costs, in each engine's own unit: the rows PostgreSQL's scans
+    look at (kept or filtered out), or the steps of SQLite's virtual machine. Counted, not
+    timed: the same on a busy machine as on an idle one."""
+    sql = str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            analyzed = "EXPLAIN (ANALYZE, FORMAT JSON) " + sql
+            (document,) = connection.execute(text(analyzed)).scalar_one()
+        return _rows_looked_at(document["Plan"])
+    steps = 0
+
+    def count() -> bool:
+        nonlocal steps
+        steps += STEPS_PER_CALL
+        return False  # go on
+
+    # A connection of its own: the engine's carry a progress handler already (the deadline).
+    with closing(sqlite3.connect(str(engine.url.database))) as connection:
+        connection.set_progress_handler(count, STEPS_PER_CALL)
+        connection.execute(sql).fetchall()
+    return steps
+
+
+STEPS_PER_CALL = 100
+# What a first page of 50 may cost at CORPUS_INCIDENTS rows, a fraction of what a walk past
+# every incident costs: on PostgreSQL, looking at a tenth as many rows as there are incidents
+# (an incident's search terms are several rows each); on SQLite, half the steps of walking an
+# index past every incident (600,000), room to sort the matches of a filter that keeps one
+# incident in 14.
+BUDGETS = {"postgresql": CORPUS_INCIDENTS // 10, "sqlite": 300_000}
+
+
+def over_budget(engine: Engine, statement: AnySelect) -> int:
+    """How much more than the budget the statement costs (0: within it)."""
+    return max(work(engine, statement) - BUDGETS[engine.dialect.name], 0)
+
+
+def _rows_looked_at(node: dict[str, Any]) -> int:
+    own = 0
+    if "Scan" in node["Node Type"]:
+        removed = node.get("Rows Removed by Filter", 0) + node.get(
+            "Rows Removed by Index Recheck", 0
+        )
+        own = (node["Actual Rows"] + removed) * node["Actual Loops"]
+    return own + sum(_rows_looked_at(child) for child in node.get("Plans", []))
 
 
 def _nodes(node: dict[str, Any]) -> Iterator[str]:

@@ -1,5 +1,5 @@
 """The one seam where the engines differ: full-text search, date arithmetic, CSV copy (and
-the text of its cells) and the change log's commit order.
+the text of its cells), the change log's commit order and a hint to SQLite's planner.
 
 Full-text search:
 Each searchable table has a side table `<table>_fts` of (record_id, document): an FTS5 virtual
@@ -133,6 +133,15 @@ def json_list(
 def matching_words(text: str) -> list[str]:
     """The folded words of a query, as the engines match them (prefixes)."""
     return match_key(text).split()[:MAX_WORDS]
+
+
+def recent(session: Session, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """`condition` on a moment, marked as one few rows meet (`updated_since`: what changed
+    lately). PostgreSQL's statistics know how few; SQLite's planner guesses a quarter of the
+    table and would rather walk the list's order index past every row that fails it."""
+    if _postgresql(session):
+        return condition
+    return func.likelihood(condition, literal_column("0.001"))  # a constant, not a parameter
 
 
 def month_of(session: Session, day: SQLColumnExpression[Any]) -> ColumnElement[str]:

@@ -80,5 +80,7 @@ def ids_matching(model: type[Termed], text: str) -> Select[tuple[uuid.UUID]]:
     """Ids of the records of `model` that `text` names (possibly none)."""
     row = term_rows(model)
     condition = term_condition(row.term, text)
-    statement = select(row.record_id).distinct()
+    # No DISTINCT: as the right side of IN it is a semi-join, which PostgreSQL may run from
+    # either side (a common name is best checked row by row along the list's order).
+    statement = select(row.record_id)
     return statement.where(condition if condition is not None else row.record_id.is_(None))

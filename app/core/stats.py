@@ -49,15 +49,17 @@ def group_keys(text: str, allowed: Mapping[str, Any]) -> list[str]:
     return keys
 
 
-def grouped(
-    session: Session,
+def grouping(
     statement: AnySelect,
     keys: Mapping[str, SQLColumnExpression[Any]],
     measures: Mapping[str, SQLColumnExpression[Any]],
-) -> list[dict[str, Any]]:
-    """Rows of `statement` grouped by `keys`, with the `measures`, in key order."""
+) -> AnySelect:
+    """`statement` grouped by `keys`, with the `measures`, in key order."""
     columns = [label(name, expression) for name, expression in {**keys, **measures}.items()]
     groups = list(keys.values())
     narrowed = statement.with_only_columns(*columns, maintain_column_froms=True)
-    rows = session.execute(narrowed.group_by(*groups).order_by(*groups))
-    return [dict(row._mapping) for row in rows]
+    return narrowed.group_by(*groups).order_by(*groups)
+
+
+def grouped_rows(session: Session, statement: AnySelect) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in session.execute(statement)]

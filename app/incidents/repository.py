@@ -7,12 +7,13 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, o
 
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
-from app.core.dialect import month_of, year_of
+from app.core.database import AnySelect
+from app.core.dialect import month_of, recent, year_of
 from app.core.pagination import SortKey
 from app.core.records import RecordRepository, S, any_of, searched, searched_order
 from app.core.search import ids_matching
 from app.core.shapes import Linked, Shape
-from app.core.stats import group_keys, grouped
+from app.core.stats import group_keys, grouped_rows, grouping
 from app.incidents.models import Incident, IncidentActor
 from app.incidents.schemas import IncidentFilters, IncidentQuery, IncidentRead, IncidentStatsQuery
 from app.negotiations.models import Agreement, NegotiationSession
@@ -102,7 +103,8 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         """Narrowed by every filter but the actors' and the dates'."""
         statement = statement.where(*_where(query), *_what(query))
         if query.updated_since is not None:
-            statement = statement.where(Incident.updated_at >= query.updated_since)
+            changed = Incident.updated_at >= query.updated_since
+            statement = statement.where(recent(self.session, changed))
         if query.source:
             statement = statement.where(Incident.id.in_(citing(Incident, query.source)))
         if query.session:
@@ -114,6 +116,10 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         return searched_order(self.session, Incident, query.q, query.sort, SORTS)
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+        keys, statement = self.stats_statement(query)
+        return keys, grouped_rows(self.session, statement)
+
+    def stats_statement(self, query: IncidentStatsQuery) -> tuple[list[str], AnySelect]:
         """Count, killed and injured per group of the incidents the filters find."""
         keys = group_keys(query.group_by, GROUP_KEYS)
         statement = self.filtered(select(Incident).where(Incident.deleted_at.is_(None)), query)
@@ -122,7 +128,7 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
             statement = statement.join(IncidentActor, IncidentActor.incident_id == Incident.id)
             statement = statement.join(Actor, Actor.id == IncidentActor.actor_id)
             columns["actor_id"] = Actor.id
-        return keys, grouped(self.session, statement, columns, CASUALTY_SUMS)
+        return keys, grouping(statement, columns, CASUALTY_SUMS)
 
     def _group_column(self, key: str) -> SQLColumnExpression[Any]:
         if key == "month":
@@ -132,11 +138,13 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         return GROUP_KEYS[key]
 
     def _involvement(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
-        """Actor, role and attribution filters hold for the same actor of the incident."""
+        """Actor, role and attribution filters hold for the same actor of the incident. The
+        actor's rows carry the dates: an actor's incidents of a year are read from its index."""
         involved = self._involved(query)
         if not involved:
             return []
-        return [Incident.id.in_(select(IncidentActor.incident_id).where(*involved))]
+        dated = _span(query, IncidentActor.start_date, IncidentActor.last_day)
+        return [Incident.id.in_(select(IncidentActor.incident_id).where(*involved, *dated))]
 
     def _involved(self, query: IncidentFilters) -> list[ColumnElement[bool]]:
         """What the actor filters ask of one of an incident's actor rows."""

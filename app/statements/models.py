@@ -14,6 +14,7 @@ class Statement(Cited, RecordMixin, Base):
         Index("ix_statements_speaker_id_date", "speaker_id", "date"),
         Index("ix_statements_session_id_date", "session_id", "date"),
         Index("ix_statements_date_id", "date", "id"),
+        Index("ix_statements_type_date_id", "type", "date", "id"),
     )
 
     speaker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("actors.id"))
@@ -29,7 +30,7 @@ class Statement(Cited, RecordMixin, Base):
     summary: Mapped[str | None] = mapped_column(Text)
     translation: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(35), index=True)
-    type: Mapped[str] = mapped_column(String(32), index=True)
+    type: Mapped[str] = mapped_column(String(32))
     session_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("negotiation_sessions.id"))
 
     target_links: Mapped[list["StatementTarget"]] = relationship(

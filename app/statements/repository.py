@@ -6,11 +6,12 @@ from sqlalchemy.orm import aliased
 
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
-from app.core.dialect import month_of
+from app.core.database import AnySelect
+from app.core.dialect import month_of, recent
 from app.core.pagination import SortKey
 from app.core.records import RecordRepository, S, any_of, searched, searched_order
 from app.core.shapes import IdsOf, Linked, Shape
-from app.core.stats import group_keys, grouped
+from app.core.stats import group_keys, grouped_rows, grouping
 from app.negotiations.models import NegotiationSession
 from app.sources.repository import cited
 from app.statements.codes import with_sub_codes
@@ -62,6 +63,9 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
 
     def filtered(self, statement: S, query: StatementFilters) -> S:
         statement = statement.where(*self._who(query), *_what(query))
+        if query.updated_since is not None:
+            changed = Statement.updated_at >= query.updated_since
+            statement = statement.where(recent(self.session, changed))
         return searched(self.session, statement, Statement, query.q)
 
     def order(self, query: StatementQuery) -> list[SortKey]:
@@ -69,6 +73,10 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
         return searched_order(self.session, Statement, query.q, query.sort, SORTS)
 
     def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+        keys, statement = self.stats_statement(query)
+        return keys, grouped_rows(self.session, statement)
+
+    def stats_statement(self, query: StatementStatsQuery) -> tuple[list[str], AnySelect]:
         """How many statements per group of those the filters find."""
         keys = group_keys(query.group_by, dict.fromkeys(GROUP_KEYS))
         statement = self.filtered(select(Statement).where(Statement.deleted_at.is_(None)), query)
@@ -93,7 +101,7 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
                     StatementTopic, StatementTopic.statement_id == Statement.id
                 )
                 columns["topic"] = StatementTopic.topic
-        return keys, grouped(self.session, statement, columns, {"count": func.count(Statement.id)})
+        return keys, grouping(statement, columns, {"count": func.count(Statement.id)})
 
     def _who(self, query: StatementFilters) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
@@ -123,8 +131,6 @@ def _what(query: StatementFilters) -> list[ColumnElement[bool]]:
         conditions.append(Statement.last_day >= query.from_)
     if query.to is not None:
         conditions.append(Statement.date <= query.to)
-    if query.updated_since is not None:
-        conditions.append(Statement.updated_at >= query.updated_since)
     return conditions
 
 

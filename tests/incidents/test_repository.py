@@ -6,9 +6,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.incidents.repository import IncidentRepository
-from app.incidents.schemas import IncidentQuery
+from app.incidents.schemas import IncidentQuery, IncidentStatsQuery
 from tests.helpers import all_pages, assert_problem, source_id
-from tests.plans import CORPUS_INCIDENTS, full_scans, plan
+from tests.plans import CORPUS_INCIDENTS, corpus_session, full_scans, over_budget, plan
 
 pytestmark = pytest.mark.anyio
 
@@ -219,6 +219,53 @@ def test_bounding_box_and_date(big_corpus):
     )
     lines = plan(engine, query)
     assert full_scans(lines) == [], lines
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"place": ["place 1999"]},
+        {"place": ["Idlib"]},  # a governorate's name: one incident in 14
+        {"governorate": ["Idlib"]},
+        {"bbox": "36.1,33.4,36.4,33.6"},
+        {"near": "33.5,36.3", "radius_km": 10},
+        {"type": ["siege"]},
+        {"verification": ["confirmed"]},
+        {"updated_since": "2100-01-01T00:00:00Z"},
+        {"sort": "-killed"},
+        {"session": "eleventh round"},
+    ],
+    ids=lambda params: next(iter(params)),
+)
+def test_the_first_page_of_every_list_reads_few_rows(big_corpus, params):
+    engine, _ = big_corpus
+    if "session" in params:
+        params = {"session": [corpus_session(engine)]}
+    statement = incident_page(engine, **params)
+    lines = plan(engine, statement)
+    assert full_scans(lines) == [], lines
+    assert over_budget(engine, statement) == 0, lines
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"actor": 3, "from": "2016-01-01", "to": "2016-12-31"},
+        {"governorate": ["Idlib"], "from": "2016-01-01", "to": "2016-12-31"},
+        {"type": ["siege"], "from": "2016-01-01", "to": "2016-12-31"},
+    ],
+    ids=lambda params: next(iter(params)),
+)
+def test_stats_by_month_and_type_read_only_what_they_count(big_corpus, params):
+    engine, actors = big_corpus
+    if "actor" in params:
+        params = {**params, "actor": [str(actors[params["actor"]])]}
+    query = IncidentStatsQuery.model_validate({"group_by": "month,type", **params})
+    with Session(engine) as session:
+        _, statement = IncidentRepository(session).stats_statement(query)
+    lines = plan(engine, statement)
+    assert full_scans(lines) == [], lines
+    assert over_budget(engine, statement) == 0, lines
 
 
 def test_full_text(big_corpus):

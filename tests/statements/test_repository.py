@@ -1,4 +1,4 @@
-"""Every statement filter, and the plan of a full-text page on 20,000 statements."""
+"""Every statement filter, and the plans of first pages on 20,000 statements."""
 
 import pytest
 from sqlalchemy import Engine
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from app.statements.repository import StatementRepository
 from app.statements.schemas import StatementQuery
 from tests.helpers import all_pages, assert_problem
-from tests.plans import full_scans, plan
+from tests.plans import corpus_session, full_scans, over_budget, plan
 
 pytestmark = pytest.mark.anyio
 
@@ -74,6 +74,30 @@ async def test_fast_pages_match_the_read_schema_exactly(client):
 def statement_page(engine: Engine, **params):
     with Session(engine) as session:
         return StatementRepository(session).page_statement(StatementQuery.model_validate(params))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"speaker": 3},
+        {"target": 3},
+        {"type": ["accuse"]},
+        {"session": "eleventh round"},
+        {"updated_since": "2100-01-01T00:00:00Z"},
+    ],
+    ids=lambda params: next(iter(params)),
+)
+def test_the_first_page_of_every_list_reads_few_rows(big_corpus, params):
+    engine, actors = big_corpus
+    if "session" in params:
+        params = {"session": [corpus_session(engine)]}
+    for who in ("speaker", "target"):
+        if who in params:
+            params = {who: [str(actors[params[who]])]}
+    statement = statement_page(engine, **params)
+    lines = plan(engine, statement)
+    assert full_scans(lines) == [], lines
+    assert over_budget(engine, statement) == 0, lines
 
 
 def test_full_text_plan(big_corpus):
