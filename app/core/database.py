@@ -2,11 +2,12 @@
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+from anyio import CancelScope, to_thread
 from fastapi import Depends, Request
 from sqlalchemy import (
     JSON,
@@ -248,17 +249,25 @@ def writes(request: Request) -> bool:
     return request.method not in READ_METHODS
 
 
-def request_session(request: Request) -> Iterator[Session]:
+# The dependencies below are async so that a request does not hop to a worker thread and back
+# for each of them: only what touches the database runs in a thread.
+
+
+async def request_session(request: Request) -> AsyncIterator[Session]:
     """The request's session, open until its response has been sent: a streamed export reads
-    through it after the handler has returned."""
+    through it after the handler has returned. It connects on its first statement, so opening
+    it does no I/O; closing it returns its connection (a rollback) from a worker thread."""
     database: Database = request.app.state.database
-    with (database.writer_sessions if writes(request) else database.sessions)() as session:
+    session = (database.writer_sessions if writes(request) else database.sessions)()
+    try:
         yield session
+    finally:
+        await _off_the_loop(session, session.close)
 
 
-def unit_of_work(
+async def unit_of_work(
     request: Request, session: Annotated[Session, Depends(request_session)]
-) -> Iterator[Session]:
+) -> AsyncIterator[Session]:
     """The one place a request commits: after its handler, before its response is sent (this
     dependency's scope is the handler's). Any error rolls the whole request back. Services and
     repositories only flush.
@@ -268,10 +277,21 @@ def unit_of_work(
     try:
         yield session
     except BaseException:
-        session.rollback()
+        await _off_the_loop(session, session.rollback)
         raise
     if writes(request):
-        session.commit()
+        await _off_the_loop(session, session.commit)
+
+
+async def _off_the_loop(session: Session, finish: Callable[[], None]) -> None:
+    """Run `finish` in a worker thread if the session holds a connection (it talks to the
+    database), else here: it then has nothing to send. Shielded: a request cancelled (its
+    client gone) still returns its connection."""
+    if not session.in_transaction():
+        finish()
+        return
+    with CancelScope(shield=True):
+        await to_thread.run_sync(finish)
 
 
 SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]

@@ -91,8 +91,7 @@ class RecordRepository(ABC, Generic[M, Q]):
 
     def shown(self, record_ids: list[uuid.UUID]) -> list[JsonRow]:
         """The live records with these ids, as responses show them, in the order given."""
-        live = self.model.deleted_at.is_(None)
-        return self.shape.shown(self.session.connection(), record_ids, live)
+        return self.shape.shown(self.session.connection(), record_ids, live_only=True)
 
     def page(self, query: Q) -> tuple[list[JsonRow], str | None]:
         """One page of the list, and the cursor of the next (None at the end)."""

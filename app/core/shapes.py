@@ -18,7 +18,7 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Connection, Label, SQLColumnExpression, func
+from sqlalchemy import ColumnElement, Connection, Label, SQLColumnExpression, bindparam, func
 from sqlalchemy.orm import Session
 
 from app.core.database import AnyRow, AnySelect
@@ -92,6 +92,11 @@ class _Items:
 
     def __init__(self, linked: Linked, annotation: Any) -> None:
         self.linked = linked
+        owner = linked.owner
+        # Built once: a statement reused is compiled and keyed once (SQLAlchemy's cache).
+        self._of_owners = linked.rows.where(owner.in_(bindparam("ids", expanding=True))).order_by(
+            owner, *linked.order
+        )
         self.item_type = plain_type(get_args(plain_type(annotation))[0])
         self.model = _model_of(self.item_type)
         names = list(linked.rows.selected_columns.keys())[1:]
@@ -104,10 +109,8 @@ class _Items:
             self.item = lambda row: {name: convert(row[i]) for i, name, convert in converters}
 
     def of(self, connection: Connection, ids: list[uuid.UUID]) -> Children:
-        owner = self.linked.owner
-        chosen = self.linked.rows.where(owner.in_(ids)).order_by(owner, *self.linked.order)
         found: Children = {}
-        for row in connection.execute(chosen):
+        for row in connection.execute(self._of_owners, {"ids": ids}):
             found.setdefault(row[0], []).append(self.item(row))
         return found
 
@@ -162,24 +165,37 @@ class Shape:
         # `rows` with every list as a JSON column after the fields (PostgreSQL): a read or a
         # page is one round trip instead of one per list (None where a list cannot be so).
         self.with_lists = self._lists_in_one_query()
+        self._by_ids = self._statements_by_ids()
 
     @property
     def id(self) -> ColumnElement[uuid.UUID]:
         return _unlabelled(self.rows.selected_columns["id"])
 
     def shown(
-        self, connection: Connection, ids: Sequence[uuid.UUID], *conditions: ColumnElement[bool]
+        self, connection: Connection, ids: Sequence[uuid.UUID], *, live_only: bool = False
     ) -> list[JsonRow]:
-        """The records with these ids (that meet the conditions) as JSON, in the order given."""
-        with_lists = self.with_lists if builds_json(connection) else None
-        chosen = (with_lists if with_lists is not None else self.rows).where(
-            self.id.in_(ids), *conditions
-        )
-        found = {row[self._id]: row for row in connection.execute(chosen)}
+        """The records with these ids (only those not deleted, if `live_only`) as JSON, in the
+        order given."""
+        in_one_query = self.with_lists is not None and builds_json(connection)
+        chosen = self._by_ids[in_one_query, live_only]
+        found = {row[self._id]: row for row in connection.execute(chosen, {"ids": list(ids)})}
         rows = [found[record_id] for record_id in ids if record_id in found]
-        if with_lists is not None:
+        if in_one_query:
             return self.from_rows_with_lists(rows)
         return self._json(connection, rows)
+
+    def _statements_by_ids(self) -> dict[tuple[bool, bool], AnySelect]:
+        """The statements `shown` runs, built once: (lists in one query, live only) -> select."""
+        chosen = self.id.in_(bindparam("ids", expanding=True))
+        live = self.id.table.c.deleted_at.is_(None)
+        statements = {}
+        for in_one_query in (False, True):
+            base = self.with_lists if in_one_query else self.rows
+            if base is None:
+                continue
+            statements[in_one_query, False] = base.where(chosen)
+            statements[in_one_query, True] = base.where(chosen, live)
+        return statements
 
     def from_rows_with_lists(self, rows: Sequence[Any]) -> list[JsonRow]:
         """Records as JSON from rows of `with_lists` (any row a position can index)."""
