@@ -42,6 +42,11 @@ SERVICE_ENV = {"WORKERS": "2", "DATABASE_POOL_SIZE": "10", "RATE_LIMIT_ANONYMOUS
 FLOOR_COMMAND = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--workers", "2",
                  "--port", str(FLOOR_PORT), "--no-access-log"]  # fmt: skip
 HERE = Path(__file__).parent
+# SQLite: the same file served by the service and by Datasette 0.65, from a venv of its own.
+SQLITE_FILE = HERE.parent / "data" / "bench-1m.db"
+DATASETTE = "datasette==0.65.*"
+DATASETTE_VENV = HERE.parent / "data" / "datasette-venv"
+DATASETTE_PORT = 8300
 DATABASE = os.environ.get(
     "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/syria_bench"
 )
@@ -89,7 +94,9 @@ def main() -> None:
         for server in (service, floor):
             server.terminate()
             server.wait(timeout=30)
-    _write(results, others, _other_lists())
+    lists = _other_lists()
+    results += _versus_datasette(actor_path)
+    _write(results, others, lists)
 
 
 def _ensure_data() -> None:
@@ -200,15 +207,23 @@ def _versus(
     name: str, paths: list[str], clients: int, pgbench: list[str] | None = None
 ) -> dict[str, Any]:
     """The service and the floor, A B A B, on the same requests; then pgbench."""
-    _wrk(PORT, paths, clients, 3)  # warm both up
-    _wrk(FLOOR_PORT, paths, clients, 3)
-    runs: dict[str, list[dict[str, Any]]] = {"service": [], "floor": []}
-    for _ in range(2):
-        runs["service"].append(_wrk(PORT, paths, clients, SECONDS))
-        runs["floor"].append(_wrk(FLOOR_PORT, paths, clients, SECONDS))
-    result = {name_: _combined(found) for name_, found in runs.items()}
+    result = _interleaved(name, clients, (PORT, paths), (FLOOR_PORT, paths))
     if pgbench:
         result["pgbench"] = _pgbench(pgbench, clients, SECONDS)
+    return result
+
+
+def _interleaved(
+    name: str, clients: int, service: tuple[int, list[str]], other: tuple[int, list[str]]
+) -> dict[str, Any]:
+    """The service and another server (in the floor's column), warmed up, then A B A B."""
+    for port, paths in (service, other):
+        _wrk(port, paths, clients, 3)
+    runs: dict[str, list[dict[str, Any]]] = {"service": [], "floor": []}
+    for _ in range(2):
+        runs["service"].append(_wrk(*service, clients, SECONDS))
+        runs["floor"].append(_wrk(*other, clients, SECONDS))
+    result: dict[str, Any] = {name_: _combined(found) for name_, found in runs.items()}
     result["ratio"] = result["service"]["rate"] / result["floor"]["rate"]
     result["name"] = name
     print(name, json.dumps(result, default=str))
@@ -221,6 +236,76 @@ def _combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
     combined = {key: statistics.mean(run[key] for run in runs) for key in keys}
     return combined | {"load": max(run["load"] for run in runs),
                        "rates": [run["rate"] for run in runs]}  # fmt: skip
+
+
+def _versus_datasette(path: str) -> list[dict[str, Any]]:
+    """The actor-and-year page on SQLite (1,000,000 incidents), the service (1 worker, its
+    default, then 2) against Datasette on the same file running the same page as one SQL query
+    (the page's ids, then those incidents with their actors as JSON), A B A B."""
+    url = f"sqlite:///{SQLITE_FILE}"
+    if not SQLITE_FILE.exists():
+        env = {**os.environ, "DATABASE_URL": url}
+        subprocess.run([sys.executable, "-m", "bench.datagen", "--incidents", str(ROWS),
+                        "--statements", "1000"], check=True, env=env)  # fmt: skip
+    upgrade(build_engine(url))
+    if not (DATASETTE_VENV / "bin" / "datasette").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(DATASETTE_VENV)], check=True)
+        subprocess.run([DATASETTE_VENV / "bin" / "pip", "install", "--quiet", DATASETTE],
+                       check=True)  # fmt: skip
+    query = f"/{SQLITE_FILE.stem}.json?_shape=array&sql={quote(_datasette_sql(url, path))}"
+    datasette = subprocess.Popen(
+        [DATASETTE_VENV / "bin" / "datasette", "serve", str(SQLITE_FILE), "--port",
+         str(DATASETTE_PORT), "--setting", "sql_time_limit_ms", "10000"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    results = []
+    try:
+        for workers in ("1", "2"):
+            service = _start([sys.executable, "-m", "app", "serve"], PORT,
+                             {**SERVICE_ENV, "DATABASE_URL": url, "WORKERS": workers})  # fmt: skip
+            try:
+                _same_ids(path, query)
+                name = (f"SQLite: incidents by actor and a year, the service ({workers} "
+                        f"worker{'s' if workers == '2' else ''}) against Datasette 0.65 (one "
+                        "process, in the floor's column), 16 clients")  # fmt: skip
+                results.append(_interleaved(name, 16, (PORT, [path]),
+                                            (DATASETTE_PORT, [query])))  # fmt: skip
+            finally:
+                service.terminate()
+                service.wait(timeout=30)
+    finally:
+        datasette.terminate()
+        datasette.wait(timeout=30)
+    return results
+
+
+def _datasette_sql(url: str, path: str) -> str:
+    """The page as one query: the service's own page of ids, then those incidents with their
+    fields and their actors (id, name, role, attribution) as JSON."""
+    from sqlalchemy.orm import Session
+
+    from app.incidents.repository import IncidentRepository
+    from app.incidents.schemas import IncidentQuery
+    from bench.floor import _params
+
+    query = IncidentQuery.model_validate(_params(IncidentQuery, path.partition("?")[2]))
+    with Session(build_engine(url)) as session:
+        page = IncidentRepository(session).page_statement(query)
+        ids = page.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    actors = ("SELECT json_group_array(json_object('actor_id', a.actor_id, 'actor_name', n.name, "
+              "'role', a.role, 'attribution', a.attribution)) FROM incident_actors a "
+              "JOIN actors n ON n.id = a.actor_id WHERE a.incident_id = incidents.id")  # fmt: skip
+    return (
+        f"SELECT incidents.*, ({actors}) AS actors FROM incidents "
+        f"WHERE incidents.id IN (SELECT id FROM ({ids})) "
+        f"ORDER BY incidents.start_date, incidents.id LIMIT {query.limit}"
+    )
+
+
+def _same_ids(path: str, query: str) -> None:
+    ours = [row["id"].replace("-", "") for row in httpx.get(BASE + path, timeout=60).json()["data"]]
+    theirs = httpx.get(f"http://127.0.0.1:{DATASETTE_PORT}{query}", timeout=60).json()
+    if ours != [row["id"] for row in theirs]:
+        raise RuntimeError("Datasette's page is not the service's")
 
 
 def _other_lists() -> list[tuple[str, float]]:
