@@ -92,6 +92,12 @@ def generate(engine: Engine, incidents: int, statements: int, seed: int = 2017) 
     return actors
 
 
+def a_session(connection: Any) -> str:
+    """The id of the corpus's eleventh round of talks."""
+    rounds = "SELECT id FROM negotiation_sessions ORDER BY start_date LIMIT 1 OFFSET 10"
+    return str(connection.execute(text(rounds)).scalar_one())
+
+
 def actor_name(rank: int) -> str:
     return f"Faction {rank:04d}"
 

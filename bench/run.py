@@ -24,12 +24,12 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from app.core.database import SESSION_SETTINGS, build_engine
+from app.core.database import build_engine, session_options
 from app.core.migrations import upgrade
-from bench.datagen import VOCABULARY, actor_name
+from bench.datagen import VOCABULARY, a_session, actor_name
 
 ROWS = 1_000_000
 PORT = 8100
@@ -189,8 +189,7 @@ def _pgbench(paths: list[str], clients: int, seconds: int) -> dict[str, Any]:
                "-l", f"--log-prefix={logs}/tx", *scripts,
                url.database or "syria_bench"]  # fmt: skip
     load = _load()
-    settings = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
-    env = {**os.environ, "PGOPTIONS": settings}  # the service's session settings
+    env = {**os.environ, "PGOPTIONS": session_options()}  # the service's session settings
     subprocess.run(command, check=True, capture_output=True, text=True, env=env)
     latencies = sorted(int(line.split()[2]) for log in Path(logs).iterdir()
                        for line in log.read_text().splitlines())  # fmt: skip
@@ -289,14 +288,16 @@ def _datasette_sql(url: str, path: str) -> str:
 
     query = IncidentQuery.model_validate(_params(IncidentQuery, path.partition("?")[2]))
     with Session(build_engine(url)) as session:
-        page = IncidentRepository(session).page_statement(query)
-        ids = page.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        page = IncidentRepository(session).page_statement(query).subquery()
+        ids = select(next(iter(page.c))).compile(
+            session.get_bind(), compile_kwargs={"literal_binds": True}
+        )
     actors = ("SELECT json_group_array(json_object('actor_id', a.actor_id, 'actor_name', n.name, "
               "'role', a.role, 'attribution', a.attribution)) FROM incident_actors a "
               "JOIN actors n ON n.id = a.actor_id WHERE a.incident_id = incidents.id")  # fmt: skip
     return (
         f"SELECT incidents.*, ({actors}) AS actors FROM incidents "
-        f"WHERE incidents.id IN (SELECT id FROM ({ids})) "
+        f"WHERE incidents.id IN ({ids}) "
         f"ORDER BY incidents.start_date, incidents.id LIMIT {query.limit}"
     )
 
@@ -315,8 +316,7 @@ def _other_lists() -> list[tuple[str, float]]:
 
     engine = build_engine(DATABASE)  # the service's session settings
     with engine.connect() as connection:
-        rounds = "SELECT id FROM negotiation_sessions ORDER BY start_date LIMIT 1 OFFSET 10"
-        session = connection.scalar(text(rounds))
+        session = a_session(connection)
     busy, year = quote(actor_name(3)), "from=2016-01-01&to=2016-12-31"
     paths = [f"/v1/incidents?{query}" for query in (
         "place=place%201999", "place=Idlib", "governorate=Idlib", "bbox=36.1,33.4,36.4,33.6",

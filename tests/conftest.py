@@ -17,7 +17,7 @@ from app.main import create_app
 from bench.datagen import generate
 from tests.databases import RUN_ID, SHARED, built_once, drop_templates, fresh_database_url
 from tests.helpers import api_client
-from tests.plans import CORPUS_INCIDENTS
+from tests.plans import CORPUS_INCIDENTS, CORPUS_STATEMENTS
 
 SCOPES = ("read", "write", "admin")
 
@@ -101,7 +101,7 @@ async def client(database: Database, tokens: dict[str, str]) -> AsyncIterator[ht
 
 
 def _corpus(engine: Engine) -> list[str]:
-    return [str(actor) for actor in generate(engine, CORPUS_INCIDENTS, 20_000, seed=7)]
+    return [str(actor) for actor in generate(engine, CORPUS_INCIDENTS, CORPUS_STATEMENTS, seed=7)]
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from anyio import CancelScope, to_thread
+from anyio import CancelScope, CapacityLimiter, to_thread
 from fastapi import Depends, Request
 from sqlalchemy import (
     JSON,
@@ -180,6 +180,11 @@ def _begin_sqlite(connection: Connection) -> None:
 SESSION_SETTINGS = {"timezone": "UTC", "synchronize_seqscans": "off", "random_page_cost": "1.1"}
 
 
+def session_options() -> str:
+    """SESSION_SETTINGS as libpq's `options` (and PGOPTIONS) take them."""
+    return " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
+
+
 def build_engine(
     url: str,
     *,
@@ -206,8 +211,7 @@ def build_engine(
         if statement_timeout is not None:
             _sqlite_statement_timeout(engine, statement_timeout)
         return engine
-    options_text = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
-    settings = f"{options_text} -c statement_timeout={_milliseconds(statement_timeout)}"
+    settings = f"{session_options()} -c statement_timeout={_milliseconds(statement_timeout)}"
     return create_engine(
         url,
         pool_size=pool_size,
@@ -284,14 +288,18 @@ async def unit_of_work(
 
 
 async def _off_the_loop(session: Session, finish: Callable[[], None]) -> None:
-    """Run `finish` in a worker thread if the session holds a connection (it talks to the
-    database), else here: it then has nothing to send. Shielded: a request cancelled (its
-    client gone) still returns its connection."""
+    """Run `finish` (a commit, rollback or close) in a worker thread once the session has
+    begun (it may hold a connection), else here: it then has nothing to send.
+
+    Shielded, so that a request cancelled (its client gone) still returns its connection; and
+    on a limiter of its own, as FastAPI does for a dependency's exit: handlers waiting for a
+    pooled connection may hold every token of the shared one, and must not keep the requests
+    that hold connections from giving them back."""
     if not session.in_transaction():
         finish()
         return
     with CancelScope(shield=True):
-        await to_thread.run_sync(finish)
+        await to_thread.run_sync(finish, limiter=CapacityLimiter(1))
 
 
 SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]

@@ -14,7 +14,7 @@ import codecs
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
@@ -135,13 +135,19 @@ def matching_words(text: str) -> list[str]:
     return match_key(text).split()[:MAX_WORDS]
 
 
-def recent(session: Session, condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    """`condition` on a moment, marked as one few rows meet (`updated_since`: what changed
-    lately). PostgreSQL's statistics know how few; SQLite's planner guesses a quarter of the
-    table and would rather walk the list's order index past every row that fails it."""
-    if _postgresql(session):
+def changed_since(
+    session: Session, updated_at: SQLColumnExpression[datetime], since: datetime
+) -> ColumnElement[bool]:
+    """`updated_at >= since`. A recent cutoff (a feed's poll) is marked as one few rows meet:
+    PostgreSQL's statistics know how few, but SQLite's planner guesses a quarter of the table
+    and would rather walk the list's order index past every row that fails it."""
+    condition = updated_at >= since
+    if _postgresql(session) or since < datetime.now(UTC) - RECENT:
         return condition
     return func.likelihood(condition, literal_column("0.001"))  # a constant, not a parameter
+
+
+RECENT = timedelta(days=7)
 
 
 def month_of(session: Session, day: SQLColumnExpression[Any]) -> ColumnElement[str]:

@@ -77,7 +77,8 @@ def term_condition(term: ColumnElement[str], text: str) -> ColumnElement[bool] |
 
 
 def ids_matching(model: type[Termed], text: str) -> Select[tuple[uuid.UUID]]:
-    """Ids of the records of `model` that `text` names (possibly none)."""
+    """Ids of the records of `model` that `text` names (possibly none), for the right side of
+    an IN: a record named by several of its terms appears once for each."""
     row = term_rows(model)
     condition = term_condition(row.term, text)
     # No DISTINCT: as the right side of IN it is a semi-join, which PostgreSQL may run from

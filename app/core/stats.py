@@ -62,4 +62,5 @@ def grouping(
 
 
 def grouped_rows(session: Session, statement: AnySelect) -> list[dict[str, Any]]:
+    """The groups of a `grouping` statement, each a dict of its keys and measures."""
     return [dict(row._mapping) for row in session.execute(statement)]

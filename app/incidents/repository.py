@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, o
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.database import AnySelect
-from app.core.dialect import month_of, recent, year_of
+from app.core.dialect import changed_since, month_of, year_of
 from app.core.pagination import SortKey
 from app.core.records import RecordRepository, S, any_of, searched, searched_order
 from app.core.search import ids_matching
@@ -103,8 +103,8 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         """Narrowed by every filter but the actors' and the dates'."""
         statement = statement.where(*_where(query), *_what(query))
         if query.updated_since is not None:
-            changed = Incident.updated_at >= query.updated_since
-            statement = statement.where(recent(self.session, changed))
+            changed = changed_since(self.session, Incident.updated_at, query.updated_since)
+            statement = statement.where(changed)
         if query.source:
             statement = statement.where(Incident.id.in_(citing(Incident, query.source)))
         if query.session:
@@ -116,11 +116,12 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         return searched_order(self.session, Incident, query.q, query.sort, SORTS)
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+        """Count, killed and injured per group of the incidents the filters find."""
         keys, statement = self.stats_statement(query)
         return keys, grouped_rows(self.session, statement)
 
     def stats_statement(self, query: IncidentStatsQuery) -> tuple[list[str], AnySelect]:
-        """Count, killed and injured per group of the incidents the filters find."""
+        """The keys grouped by, and the statement of `stats` (its plan is tested)."""
         keys = group_keys(query.group_by, GROUP_KEYS)
         statement = self.filtered(select(Incident).where(Incident.deleted_at.is_(None)), query)
         columns = {key: self._group_column(key) for key in keys}

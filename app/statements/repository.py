@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.database import AnySelect
-from app.core.dialect import month_of, recent
+from app.core.dialect import changed_since, month_of
 from app.core.pagination import SortKey
 from app.core.records import RecordRepository, S, any_of, searched, searched_order
 from app.core.shapes import IdsOf, Linked, Shape
@@ -64,8 +64,8 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
     def filtered(self, statement: S, query: StatementFilters) -> S:
         statement = statement.where(*self._who(query), *_what(query))
         if query.updated_since is not None:
-            changed = Statement.updated_at >= query.updated_since
-            statement = statement.where(recent(self.session, changed))
+            changed = changed_since(self.session, Statement.updated_at, query.updated_since)
+            statement = statement.where(changed)
         return searched(self.session, statement, Statement, query.q)
 
     def order(self, query: StatementQuery) -> list[SortKey]:
@@ -73,11 +73,12 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
         return searched_order(self.session, Statement, query.q, query.sort, SORTS)
 
     def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+        """How many statements per group of those the filters find."""
         keys, statement = self.stats_statement(query)
         return keys, grouped_rows(self.session, statement)
 
     def stats_statement(self, query: StatementStatsQuery) -> tuple[list[str], AnySelect]:
-        """How many statements per group of those the filters find."""
+        """The keys grouped by, and the statement of `stats`."""
         keys = group_keys(query.group_by, dict.fromkeys(GROUP_KEYS))
         statement = self.filtered(select(Statement).where(Statement.deleted_at.is_(None)), query)
         columns: dict[str, SQLColumnExpression[Any]] = {}

@@ -231,7 +231,8 @@ def test_bounding_box_and_date(big_corpus):
         {"near": "33.5,36.3", "radius_km": 10},
         {"type": ["siege"]},
         {"verification": ["confirmed"]},
-        {"updated_since": "2100-01-01T00:00:00Z"},
+        {"updated_since": "2100-01-01T00:00:00Z"},  # a recent cutoff: nothing since
+        {"updated_since": "2000-01-01T00:00:00Z"},  # an old one: everything since
         {"sort": "-killed"},
         {"session": "eleventh round"},
     ],

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from app.statements.repository import StatementRepository
 from app.statements.schemas import StatementQuery
 from tests.helpers import all_pages, assert_problem
-from tests.plans import corpus_session, full_scans, over_budget, plan
+from tests.plans import CORPUS_STATEMENTS, corpus_session, full_scans, over_budget, plan
 
 pytestmark = pytest.mark.anyio
 
@@ -83,7 +83,8 @@ def statement_page(engine: Engine, **params):
         {"target": 3},
         {"type": ["accuse"]},
         {"session": "eleventh round"},
-        {"updated_since": "2100-01-01T00:00:00Z"},
+        {"updated_since": "2100-01-01T00:00:00Z"},  # a recent cutoff: nothing since
+        {"updated_since": "2000-01-01T00:00:00Z"},  # an old one: everything since
     ],
     ids=lambda params: next(iter(params)),
 )
@@ -97,7 +98,7 @@ def test_the_first_page_of_every_list_reads_few_rows(big_corpus, params):
     statement = statement_page(engine, **params)
     lines = plan(engine, statement)
     assert full_scans(lines) == [], lines
-    assert over_budget(engine, statement) == 0, lines
+    assert over_budget(engine, statement, CORPUS_STATEMENTS) == 0, lines
 
 
 def test_full_text_plan(big_corpus):
