@@ -215,8 +215,13 @@ def _versus(
 def _interleaved(
     name: str, clients: int, service: tuple[int, list[str]], other: tuple[int, list[str]]
 ) -> dict[str, Any]:
-    """The service and another server (in the floor's column), warmed up, then A B A B."""
+    """The service and another server (in the floor's column), warmed up, then A B A B.
+    Warming reads every distinct request once (the database's pages they touch are then in
+    its cache for both), then runs each server for a few seconds."""
     for port, paths in (service, other):
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            for path in dict.fromkeys(paths):
+                client.get(path)
         _wrk(port, paths, clients, 3)
     runs: dict[str, list[dict[str, Any]]] = {"service": [], "floor": []}
     for _ in range(2):
