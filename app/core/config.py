@@ -18,6 +18,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the server listens on.")
     workers: int = Field(1, ge=1, description="Number of server worker processes.")
+    worker_threads: int = Field(
+        4,
+        ge=1,
+        le=1000,
+        description="Requests a worker runs in its threads at once; the rest wait their turn.",
+    )
     database_pool_size: int = Field(5, ge=1, description="Connections kept open per worker.")
     database_connect_timeout: int = Field(
         2, ge=1, description="Seconds to wait for a database connection before answering 503."

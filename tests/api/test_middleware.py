@@ -1,6 +1,8 @@
-"""CORS for configured frontends, security headers everywhere, bounded request bodies."""
+"""CORS for configured frontends, security headers everywhere, bounded request bodies, and
+how many requests a worker runs in its threads at once."""
 
 import pytest
+from anyio import to_thread
 
 from app.core.config import Settings
 from app.main import create_app
@@ -77,3 +79,11 @@ async def test_a_body_under_the_limit_passes(configured):
 def test_origins_are_read_comma_separated(monkeypatch):
     monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
     assert Settings().cors_origins == ["https://a.example", "https://b.example"]
+
+
+async def test_a_worker_runs_as_many_requests_at_once_as_it_has_threads(database, tokens):
+    app = create_app(Settings(worker_threads=3), database=database)
+    async with app.router.lifespan_context(app):
+        assert to_thread.current_default_thread_limiter().total_tokens == 3
+        async with api_client(app, tokens["write"]) as client:
+            assert (await client.get("/v1/actors")).status_code == 200
