@@ -14,12 +14,14 @@ from sqlalchemy import (
     DateTime,
     Engine,
     ForeignKey,
+    Index,
     MetaData,
     Row,
     Select,
     TypeDecorator,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, make_url
@@ -105,6 +107,13 @@ class RecordMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}
+
+
+def live_ids_index(table_name: str) -> Index:
+    """An index of the live records' ids (`deleted_at IS NULL`): whether a record is live is
+    answered from the index alone, as a search checks its candidates, without reading rows."""
+    live = text("deleted_at IS NULL")
+    return Index(f"ix_{table_name}_live_id", "id", postgresql_where=live, sqlite_where=live)
 
 
 def child_table(owner: Any, name: str, row: type, *table_args: Any) -> Any:

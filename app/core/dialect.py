@@ -14,7 +14,7 @@ import codecs
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any
 
@@ -42,7 +42,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.core.database import EXPORT_TIMEOUT_MS, AnySelect
+from app.core.database import EXPORT_TIMEOUT_MS, AnySelect, utcnow
 from app.core.names import match_key
 
 SUFFIX = "_fts"
@@ -135,6 +135,9 @@ def matching_words(text: str) -> list[str]:
     return match_key(text).split()[:MAX_WORDS]
 
 
+RECENT = timedelta(days=7)
+
+
 def changed_since(
     session: Session, updated_at: SQLColumnExpression[datetime], since: datetime
 ) -> ColumnElement[bool]:
@@ -142,12 +145,9 @@ def changed_since(
     PostgreSQL's statistics know how few, but SQLite's planner guesses a quarter of the table
     and would rather walk the list's order index past every row that fails it."""
     condition = updated_at >= since
-    if _postgresql(session) or since < datetime.now(UTC) - RECENT:
+    if _postgresql(session) or since < utcnow() - RECENT:
         return condition
     return func.likelihood(condition, literal_column("0.001"))  # a constant, not a parameter
-
-
-RECENT = timedelta(days=7)
 
 
 def month_of(session: Session, day: SQLColumnExpression[Any]) -> ColumnElement[str]:

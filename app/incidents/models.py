@@ -2,19 +2,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import (
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    PrimaryKeyConstraint,
-    String,
-    Text,
-    text,
-)
+from sqlalchemy import Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
 
-from app.core.database import Base, RecordMixin
+from app.core.database import Base, RecordMixin, live_ids_index
 from app.core.search import Termed
 from app.sources.models import Cited
 
@@ -49,14 +40,7 @@ class Incident(Cited, Termed, RecordMixin, Base):
         # A list of one type or one governorate, in date order, read straight from the index.
         Index("ix_incidents_type_start_date_id", "type", "start_date", "id"),
         Index("ix_incidents_governorate_start_date_id", "governorate", "start_date", "id"),
-        # Whether an incident is live, answered from the index alone: a search checks its
-        # candidates here without reading their rows.
-        Index(
-            "ix_incidents_live_id",
-            "id",
-            postgresql_where=text("deleted_at IS NULL"),
-            sqlite_where=text("deleted_at IS NULL"),
-        ),
+        live_ids_index("incidents"),
     )
 
     type: Mapped[str] = mapped_column(String(64))

@@ -1,10 +1,10 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text, text
+from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.database import Base, RecordMixin
+from app.core.database import Base, RecordMixin, live_ids_index
 from app.sources.models import Cited
 
 
@@ -15,14 +15,7 @@ class Statement(Cited, RecordMixin, Base):
         Index("ix_statements_session_id_date", "session_id", "date"),
         Index("ix_statements_date_id", "date", "id"),
         Index("ix_statements_type_date_id", "type", "date", "id"),
-        # Whether a statement is live, answered from the index alone: a search checks its
-        # 1,000 candidates here without reading their rows.
-        Index(
-            "ix_statements_live_id",
-            "id",
-            postgresql_where=text("deleted_at IS NULL"),
-            sqlite_where=text("deleted_at IS NULL"),
-        ),
+        live_ids_index("statements"),
     )
 
     speaker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("actors.id"))
