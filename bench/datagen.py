@@ -130,7 +130,7 @@ def _incidents(
     places = [f"place {number}" for number in range(PLACES)]
     place_terms = [sorted(search_terms(place)) for place in places]
     governorate_terms = {name: sorted(search_terms(name)) for name in GOVERNORATES}
-    for _ in range(count):
+    for number in range(count):
         record = _uuid(rng)
         start = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
         ongoing = rng.random() < 0.03
@@ -149,14 +149,16 @@ def _incidents(
              "killed_high": killed * 2, "injured_low": None, "injured_best": killed * 3,
              "injured_high": None, "killed_rank": killed, "casualty_notes": None,
              "verification": rng.choice(["reported", "reported", "corroborated", "confirmed"]),
-             "violated_agreement_id": None, "created_at": now, "updated_at": now, "version": 1,
-             "deleted_at": None},
+             "violated_agreement_id": None, "external_ids": {"acled": f"SYR{number}"},
+             "created_at": now, "updated_at": now, "version": 1, "deleted_at": None},
             {"incident_actors": [
                 {"incident_id": record, "position": position, "actor_id": actor,
                  "role": "perpetrator" if position == 0 else "target", "attribution": "alleged",
                  "start_date": start, "last_day": end}
                 for position, actor in enumerate(_some_actors(rng, actors, weights))],
-             "incidents_terms": [{"record_id": record, "term": term} for term in terms]},
+             "incidents_terms": [{"record_id": record, "term": term} for term in terms],
+             "incidents_external_ids": [
+                 {"record_id": record, "dataset": "acled", "value": f"SYR{number}"}]},
         )  # fmt: skip
 
 

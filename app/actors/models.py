@@ -1,15 +1,15 @@
 import uuid
 from datetime import date
-from typing import Any
 
 from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.database import Base, JSONDocument, RecordMixin
+from app.core.database import Base, RecordMixin
+from app.core.identifiers import Identified
 from app.core.search import Termed
 
 
-class Actor(Termed, RecordMixin, Base):
+class Actor(Termed, Identified, RecordMixin, Base):
     __tablename__ = "actors"
     __table_args__ = (Index("ix_actors_name_key_id", "name_key", "id"),)
 
@@ -18,7 +18,6 @@ class Actor(Termed, RecordMixin, Base):
     kind: Mapped[str] = mapped_column(String(32))
     country: Mapped[str | None] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
-    external_ids: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
 
     aliases: Mapped[list["ActorAlias"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="ActorAlias.position"

@@ -8,7 +8,7 @@ from app.actors.models import Actor, ActorAlias, Affiliation
 from app.actors.schemas import ActorQuery, ActorRead
 from app.core.names import SKELETON_MARK, match_key
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S
+from app.core.records import RecordRepository, S, identified
 from app.core.search import ids_matching, term_condition, term_rows
 from app.core.shapes import Linked, Shape
 
@@ -37,6 +37,7 @@ class ActorRepository(RecordRepository[Actor, ActorQuery]):
     shape = ACTOR_SHAPE
 
     def filtered(self, statement: S, query: ActorQuery) -> S:
+        statement = identified(statement, Actor, query)
         if query.kind:
             statement = statement.where(Actor.kind.in_(query.kind))
         if query.affiliated_with:

@@ -2,20 +2,21 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
+    ExternalIds,
     Label,
     LanguageTag,
     LongText,
     Name,
-    NoNul,
     PatchModel,
     ReadModel,
     ReadPart,
     Unique,
+    external_ids_field,
     many,
     ordered_after,
     patch_of,
@@ -37,7 +38,6 @@ AliasKind = Literal["alias", "former_name", "abbreviation", "transliteration", "
 AffiliationKind = Literal[
     "member_of", "leads", "represents", "part_of", "allied_with", "supported_by"
 ]
-ExternalKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$"), NoNul]
 
 
 class AliasIn(ApiModel):
@@ -64,13 +64,7 @@ class ActorCreate(ApiModel):
     )
     country: Label | None = Field(None, description="Country the actor belongs to, if any.")
     description: LongText | None = Field(None, description="Who or what the actor is.")
-    external_ids: dict[ExternalKey, Label] = Field(
-        default_factory=dict,
-        max_length=20,
-        description="Identifiers elsewhere, keyed by system: wikidata, ucdp, acled...",
-        examples=[{"wikidata": "Q298909"}],
-        json_schema_extra={"additionalProperties": False},  # keys must match the pattern
-    )
+    external_ids: ExternalIds = external_ids_field()
     affiliations: Annotated[list[AffiliationIn], Unique] = many("Dated links to other actors.")
 
 

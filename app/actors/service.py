@@ -17,7 +17,8 @@ class ActorService(RecordService[Actor, ActorCreate, ActorQuery]):
             Actor,
             {("affiliations", i, "actor_id"): a.actor_id for i, a in enumerate(data.affiliations)},
         )
-        set_columns(record, data, "name", "kind", "country", "description", "external_ids")
+        set_columns(record, data, "name", "kind", "country", "description")
+        self.identify(record, data.external_ids)
         record.name_key = match_key(data.name)
         record.aliases = [
             ActorAlias(position=i, **alias.model_dump()) for i, alias in enumerate(data.aliases)

@@ -125,7 +125,9 @@ def child_table(owner: Any, name: str, row: type, *table_args: Any) -> Any:
         (row, Base),
         {
             "__tablename__": f"{table}_{name}",
-            "record_id": mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE")),
+            "record_id": mapped_column(
+                ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False
+            ),
             "__table_args__": table_args,
         },
     )

@@ -222,6 +222,19 @@ def described(label: ColumnElement[str], details: list[ColumnElement[str]]) -> C
     return label + func.coalesce(" (" + facts + ")", "")
 
 
+def pairs_text(document: ColumnElement[Any]) -> ColumnElement[str]:
+    """A JSON object of text values (external ids) as CSV cells write it, `key: value, ...`,
+    in its stored order (PostgreSQL)."""
+    pairs = (
+        func.jsonb_each_text(document)
+        .table_valued(column("key", Text), column("value", Text), with_ordinality="n")
+        .render_derived()
+    )
+    separator: ColumnElement[Any] = aggregate_order_by(literal_column("', '"), pairs.c.n)
+    text = pairs.c.key + literal_column("': '") + pairs.c.value
+    return select(func.string_agg(text, separator)).scalar_subquery()
+
+
 def joined(items: AnySelect, text: ColumnElement[str], order: list[Any]) -> ColumnElement[str]:
     """The `text` of each of `items`, in `order`, joined by `; ` into one cell (PostgreSQL)."""
     separator: ColumnElement[Any] = aggregate_order_by(literal_column("'; '"), *order)

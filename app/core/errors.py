@@ -44,6 +44,9 @@ class Problem(BaseModel):
     current_version: int | None = Field(
         None, description="For 412s: the record's version now, to read it again and retry."
     )
+    holders: dict[str, str] | None = Field(
+        None, description="For 409s: the record each `dataset:id` already names, by its id."
+    )
 
 
 class ProblemResponse(JSONResponse):

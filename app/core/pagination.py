@@ -15,7 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.database import AnySelect
 from app.core.errors import Unprocessable
-from app.core.schemas import ApiModel
+from app.core.schemas import ApiModel, ExternalIdFilter
 
 T = TypeVar("T")
 
@@ -35,8 +35,9 @@ class PageQuery(ApiModel):
     )
 
 
-class ListQuery(PageQuery):
-    """Query parameters every list accepts; each domain adds its filters and sorts.
+class ListQuery(PageQuery, ExternalIdFilter):
+    """Query parameters every list accepts (a page, `external_id`); each domain adds its
+    filters and sorts.
 
     `fields` and `format` are declared here for their place among the parameters, right after
     the page's; each list narrows them to its own fields and formats (`fields_field`,

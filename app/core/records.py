@@ -38,8 +38,9 @@ from app.core.errors import (
     field_error,
     pydantic_errors,
 )
+from app.core.identifiers import holders, ids_with_external, set_external_ids
 from app.core.pagination import ListQuery, Part, SortKey, keyset, ordering, paginate_parts
-from app.core.schemas import ApiModel, PatchModel
+from app.core.schemas import ApiModel, ExternalIdFilter, PatchModel
 from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, Shape, csv_text
 
 M = TypeVar("M", bound=RecordMixin)
@@ -142,7 +143,7 @@ class UnfilteredRepository(RecordRepository[M, Q]):
     """The repository of a list with no filters of its own, oldest record first."""
 
     def filtered(self, statement: S, query: Q) -> S:
-        return statement
+        return identified(statement, self.model, query)
 
     def order(self, query: Q) -> list[SortKey]:
         return creation_order(self.model)
@@ -247,6 +248,18 @@ class RecordService(ABC, Generic[M, C, Q]):
         """The record as its writable fields (what a create would send)."""
         return self.create_schema.model_validate(record, from_attributes=True)
 
+    def identify(self, record: M, ids: dict[str, str]) -> None:
+        """Give the record these external ids, refusing any that names another record of its
+        kind (a deleted one too: restoring it would make two)."""
+        held = holders(self.session, type(record), ids.items())
+        taken = {f"{key}:{value}": str(owner) for (key, value), owner in held.items()
+                 if owner != record.id}  # fmt: skip
+        if taken:
+            names = ", ".join(f"{pair} ({owner})" for pair, owner in taken.items())
+            raise Conflict(f"These external ids already name another {self.label}: {names}.",
+                           holders=taken)  # fmt: skip
+        set_external_ids(record, ids)
+
     def require(self, model: type[RecordMixin], references: Mapping[Loc, uuid.UUID | None]) -> None:
         """Refuse the write when a referenced record does not exist (or was deleted)."""
         wanted = {value for value in references.values() if value is not None} - self._kept
@@ -295,6 +308,13 @@ class RecordService(ABC, Generic[M, C, Q]):
             return self.create_schema.model_validate(merged)
         except ValidationError as exc:
             raise Unprocessable.of(pydantic_errors(exc.errors(), ("body",))) from exc
+
+
+def identified(statement: S, model: type[RecordMixin], query: ExternalIdFilter) -> S:
+    """`statement` narrowed by the `external_id` filter every list has."""
+    if not query.external_id:
+        return statement
+    return statement.where(ids_with_external(model, query.external_pairs()))
 
 
 def searched(session: Session, statement: S, model: type[RecordMixin], text: str | None) -> S:

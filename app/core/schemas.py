@@ -63,6 +63,39 @@ SearchText = Annotated[str, _length(200), _Trimmed, _text_schema(200)]
 LanguageTag = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
 ]
+# A dataset's name, as `external_ids` keys records by it: acled, ucdp_ged, pax, wikidata...
+ExternalKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$"), NoNul]
+ExternalIds = dict[ExternalKey, Label]
+# `dataset:id`, as the `external_id` filter takes it.
+ExternalIdRef = Annotated[
+    str, StringConstraints(max_length=133, pattern=r"^[a-z][a-z0-9_]{0,31}:.*[^\s\u0000].*$")
+]
+
+
+def external_ids_field() -> Any:
+    """A record's `external_ids`: its id in each dataset it comes from or appears in."""
+    return Field(
+        default_factory=dict,
+        max_length=20,
+        description="The record's id in other datasets, keyed by dataset: acled, ucdp_ged, "
+        "pax, wikidata... Each id names one record of a kind.",
+        examples=[{"acled": "SYR1234"}],
+        json_schema_extra={"additionalProperties": False},  # keys must match the pattern
+    )
+
+
+class ExternalIdFilter(BaseModel):
+    """The filter every list has: records by their id in another dataset."""
+
+    external_id: list[ExternalIdRef] = Field(
+        [],
+        max_length=20,
+        description="`dataset:id`, e.g. `acled:SYR1234`: the record with that id there.",
+    )
+
+    def external_pairs(self) -> list[tuple[str, str]]:
+        """The filter's (dataset, id) pairs."""
+        return [(ref.split(":", 1)[0], ref.split(":", 1)[1].strip()) for ref in self.external_id]
 
 
 def _unique(values: list[Any]) -> list[Any]:

@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 
 from app.core.database import AnyRow, AnySelect
 from app.core.dates import json_time
-from app.core.dialect import builds_json, cell_text, described, joined, json_list, json_object
+from app.core.dialect import (
+    builds_json,
+    cell_text,
+    described,
+    joined,
+    json_list,
+    json_object,
+    pairs_text,
+)
 
 JsonRow = dict[str, Any]
 Column = tuple[str, ...]  # a CSV column: a field, or a field of a nested object
@@ -285,9 +293,12 @@ class Shape:
             nested = _model_of(annotation)
             annotation = nested.model_fields[column[1]].annotation if nested else annotation
         kind = plain_type(annotation)
-        if get_origin(kind) in (dict, list):
+        value = _unlabelled(self.rows.selected_columns[".".join(column)])
+        if get_origin(kind) is dict:
+            return pairs_text(value)
+        if get_origin(kind) is list:
             return None
-        return cell_text(_unlabelled(self.rows.selected_columns[".".join(column)]), kind)
+        return cell_text(value, kind)
 
 
 def csv_columns(read: type[BaseModel], fields: list[str] | None) -> list[Column]:

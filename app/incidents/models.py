@@ -6,6 +6,7 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, 
 from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
 
 from app.core.database import Base, RecordMixin, live_ids_index
+from app.core.identifiers import Identified
 from app.core.search import Termed
 from app.sources.models import Cited
 
@@ -31,7 +32,7 @@ def _casualty_columns(prefix: str) -> list[Mapped[int | None]]:
     return [mapped_column(f"{prefix}_{bound}", Integer) for bound in ("low", "best", "high")]
 
 
-class Incident(Cited, Termed, RecordMixin, Base):
+class Incident(Cited, Termed, Identified, RecordMixin, Base):
     __tablename__ = "incidents"
     __table_args__ = (
         Index("ix_incidents_start_date_id", "start_date", "id"),

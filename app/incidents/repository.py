@@ -10,7 +10,14 @@ from app.actors.repository import actor_ids
 from app.core.database import AnySelect
 from app.core.dialect import changed_since, month_of, year_of
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S, any_of, searched, searched_order
+from app.core.records import (
+    RecordRepository,
+    S,
+    any_of,
+    identified,
+    searched,
+    searched_order,
+)
 from app.core.search import ids_matching
 from app.core.shapes import Linked, Shape
 from app.core.stats import group_keys, grouped_rows, grouping
@@ -45,7 +52,7 @@ INCIDENT_SHAPE = Shape(
            *(COLUMNS[f"{kind}_{bound}"].label(f"{kind}.{bound}") for kind in ("killed", "injured")
              for bound in ("low", "best", "high")),
            Incident.casualty_notes, Incident.verification, Incident.violated_agreement_id,
-           Agreement.title.label("violated_agreement_title"))
+           Agreement.title.label("violated_agreement_title"), Incident.external_ids)
     .outerjoin(Agreement, Agreement.id == Incident.violated_agreement_id),
     actors=Linked(
         select(IncidentActor.incident_id, IncidentActor.actor_id, Actor.name.label("actor_name"),
@@ -101,7 +108,7 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
 
     def _narrowed(self, statement: S, query: IncidentFilters) -> S:
         """Narrowed by every filter but the actors' and the dates'."""
-        statement = statement.where(*_where(query), *_what(query))
+        statement = identified(statement.where(*_where(query), *_what(query)), Incident, query)
         if query.updated_since is not None:
             changed = changed_since(self.session, Incident.updated_at, query.updated_since)
             statement = statement.where(changed)

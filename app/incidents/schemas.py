@@ -12,6 +12,8 @@ from app.core.dates import DatePrecision, DateRange, UtcDateTime
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
+    ExternalIdFilter,
+    ExternalIds,
     Label,
     LongText,
     Name,
@@ -20,6 +22,7 @@ from app.core.schemas import (
     ReadPart,
     SearchText,
     Unique,
+    external_ids_field,
     many,
     ordered_after,
     patch_of,
@@ -184,6 +187,7 @@ class IncidentCreate(ApiModel):
     casualty_notes: LongText | None = Field(None, description="Who the casualties were.")
     verification: Verification = Field("reported", description="How well it is established.")
     violated_agreement_id: uuid.UUID | None = Field(None, description="Agreement it violated.")
+    external_ids: ExternalIds = external_ids_field()
     citations: list[CitationIn] = citations_field()
 
     _end_after_start = ordered_after("end_date", "start_date")
@@ -231,10 +235,11 @@ class IncidentRead(ReadModel):
     verification: Verification
     violated_agreement_id: uuid.UUID | None
     violated_agreement_title: str | None
+    external_ids: dict[str, str]
     citations: list[CitationRead]
 
 
-class IncidentFilters(DateRange):
+class IncidentFilters(DateRange, ExternalIdFilter):
     """Every incident filter. Repeat a parameter for OR within it; different ones combine (AND)."""
 
     actor: list[Name] = Field([], max_length=20, description="Actor involved: id, name or alias.")

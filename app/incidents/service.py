@@ -39,6 +39,7 @@ class IncidentService(RecordService[Incident, IncidentCreate, IncidentQuery]):
                           **actor.model_dump())
             for i, actor in enumerate(data.actors)
         ]  # fmt: skip
+        self.identify(record, data.external_ids)
         cite(self, record, data.citations)
 
     def index(self, record: Incident) -> None:

@@ -6,10 +6,11 @@ from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, JSONDocument, RecordMixin
+from app.core.identifiers import Identified
 from app.sources.models import Cited
 
 
-class NegotiationProcess(RecordMixin, Base):
+class NegotiationProcess(Identified, RecordMixin, Base):
     __tablename__ = "negotiation_processes"
     __table_args__ = (Index("ix_negotiation_processes_created_at_id", "created_at", "id"),)
 
@@ -17,7 +18,7 @@ class NegotiationProcess(RecordMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-class NegotiationSession(Cited, RecordMixin, Base):
+class NegotiationSession(Cited, Identified, RecordMixin, Base):
     __tablename__ = "negotiation_sessions"
 
     process_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -54,7 +55,7 @@ class Participant(Base):
     on_behalf_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("actors.id"))
 
 
-class Agreement(Cited, RecordMixin, Base):
+class Agreement(Cited, Identified, RecordMixin, Base):
     __tablename__ = "agreements"
     __table_args__ = (Index("ix_agreements_created_at_id", "created_at", "id"),)
 

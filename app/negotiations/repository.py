@@ -6,7 +6,7 @@ from sqlalchemy.orm import aliased
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S, UnfilteredRepository
+from app.core.records import RecordRepository, S, UnfilteredRepository, identified
 from app.core.shapes import IdsOf, Linked, Shape
 from app.negotiations.models import (
     Agreement,
@@ -41,7 +41,8 @@ OnBehalfOf = aliased(Actor, name="on_behalf_of")
 PROCESS_SHAPE = Shape(
     ProcessRead,
     select(NegotiationProcess.id, NegotiationProcess.created_at, NegotiationProcess.updated_at,
-           NegotiationProcess.version, NegotiationProcess.name, NegotiationProcess.description),
+           NegotiationProcess.version, NegotiationProcess.name, NegotiationProcess.description,
+           NegotiationProcess.external_ids),
 )  # fmt: skip
 SESSION_SHAPE = Shape(
     SessionRead,
@@ -50,7 +51,7 @@ SESSION_SHAPE = Shape(
            NegotiationProcess.name.label("process_name"), NegotiationSession.name,
            NegotiationSession.round, NegotiationSession.location, NegotiationSession.start_date,
            NegotiationSession.end_date, NegotiationSession.status, NegotiationSession.format,
-           NegotiationSession.agenda, NegotiationSession.outcome)
+           NegotiationSession.agenda, NegotiationSession.outcome, NegotiationSession.external_ids)
     .outerjoin(NegotiationProcess, NegotiationProcess.id == NegotiationSession.process_id),
     participants=Linked(
         select(Participant.session_id, Participant.actor_id, Actor.name.label("actor_name"),
@@ -78,7 +79,8 @@ AGREEMENT_SHAPE = Shape(
     AgreementRead,
     select(Agreement.id, Agreement.created_at, Agreement.updated_at, Agreement.version,
            Agreement.title, Agreement.kind, Agreement.date, Agreement.session_id,
-           NegotiationSession.name.label("session_name"), Agreement.summary)
+           NegotiationSession.name.label("session_name"), Agreement.summary,
+           Agreement.external_ids)
     .outerjoin(NegotiationSession, NegotiationSession.id == Agreement.session_id),
     parties=IdsOf("party_actors"),
     party_actors=_signatories("party"),
@@ -103,7 +105,7 @@ class SessionRepository(RecordRepository[NegotiationSession, SessionQuery]):
             conditions.append(NegotiationSession.process_id.in_(query.process))
         if query.status:
             conditions.append(NegotiationSession.status.in_(query.status))
-        return statement.where(*conditions)
+        return identified(statement.where(*conditions), NegotiationSession, query)
 
     def order(self, query: SessionQuery) -> list[SortKey]:
         return SORTS[query.sort]

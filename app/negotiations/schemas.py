@@ -9,6 +9,7 @@ from app.core.dates import DateRange
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
+    ExternalIds,
     Label,
     LongText,
     Name,
@@ -16,6 +17,7 @@ from app.core.schemas import (
     ReadModel,
     ReadPart,
     Unique,
+    external_ids_field,
     many,
     ordered_after,
     patch_of,
@@ -33,6 +35,7 @@ AgreementKind = Literal["ceasefire", "joint_statement", "memorandum", "other"]
 class ProcessCreate(ApiModel):
     name: Name = Field(description="Name of the process.", examples=["Astana process"])
     description: LongText | None = Field(None, description="What the process is.")
+    external_ids: ExternalIds = external_ids_field()
 
 
 @patch_of(ProcessCreate)
@@ -43,6 +46,7 @@ class ProcessUpdate(PatchModel):
 class ProcessRead(ReadModel):
     name: str
     description: str | None
+    external_ids: dict[str, str]
 
 
 class ProcessQuery(ListQuery):
@@ -71,6 +75,7 @@ class SessionCreate(ApiModel):
     participants: Annotated[list[ParticipantIn], Unique] = many("Who took part, and in what role.")
     agenda: list[Name] = many("Agenda items.")
     outcome: LongText | None = Field(None, description="What came of it.")
+    external_ids: ExternalIds = external_ids_field()
     citations: list[CitationIn] = citations_field()
 
     _end_after_start = ordered_after("end_date", "start_date")
@@ -102,6 +107,7 @@ class SessionRead(ReadModel):
     participants: list[ParticipantRead]
     agenda: list[str]
     outcome: str | None
+    external_ids: dict[str, str]
     citations: list[CitationRead]
 
 
@@ -132,6 +138,7 @@ class AgreementCreate(ApiModel):
     parties: Annotated[list[uuid.UUID], Unique] = many("Actors bound by it.")
     guarantors: Annotated[list[uuid.UUID], Unique] = many("Actors guaranteeing it.")
     summary: LongText | None = Field(None, description="What it says.")
+    external_ids: ExternalIds = external_ids_field()
     citations: list[CitationIn] = citations_field()
 
 
@@ -151,6 +158,7 @@ class AgreementRead(ReadModel):
     guarantors: list[uuid.UUID]
     guarantor_actors: list[ActorRef] = Field(description="The guarantors, named.")
     summary: str | None
+    external_ids: dict[str, str]
     citations: list[CitationRead]
 
 

@@ -29,6 +29,7 @@ class ProcessService(RecordService[NegotiationProcess, ProcessCreate, ProcessQue
 
     def apply(self, record: NegotiationProcess, data: ProcessCreate) -> None:
         set_columns(record, data, "name", "description")
+        self.identify(record, data.external_ids)
 
 
 class SessionService(RecordService[NegotiationSession, SessionCreate, SessionQuery]):
@@ -52,6 +53,7 @@ class SessionService(RecordService[NegotiationSession, SessionCreate, SessionQue
             Participant(position=i, **participant.model_dump())
             for i, participant in enumerate(data.participants)
         ]
+        self.identify(record, data.external_ids)
         cite(self, record, data.citations)
 
 
@@ -78,4 +80,5 @@ class AgreementService(RecordService[Agreement, AgreementCreate, AgreementQuery]
             AgreementActor(position=i, role=role, actor_id=actor_id)
             for i, (role, actor_id) in enumerate(signatories)
         ]
+        self.identify(record, data.external_ids)
         cite(self, record, data.citations)

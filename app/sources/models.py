@@ -6,9 +6,10 @@ from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text, in
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.core.database import Base, RecordMixin, child_table
+from app.core.identifiers import Identified
 
 
-class Source(RecordMixin, Base):
+class Source(Identified, RecordMixin, Base):
     __tablename__ = "sources"
     __table_args__ = (Index("ix_sources_created_at_id", "created_at", "id"),)
 

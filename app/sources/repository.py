@@ -11,7 +11,7 @@ SOURCE_SHAPE = Shape(
     SourceRead,
     select(Source.id, Source.created_at, Source.updated_at, Source.version, Source.title,
            Source.publisher, Source.url, Source.published_at, Source.kind, Source.language,
-           Source.author),
+           Source.author, Source.external_ids),
 )  # fmt: skip
 
 

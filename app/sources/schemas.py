@@ -8,6 +8,7 @@ from app.core.dates import UtcDateTime
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
+    ExternalIds,
     LanguageTag,
     LongText,
     Name,
@@ -15,6 +16,7 @@ from app.core.schemas import (
     ReadModel,
     ReadPart,
     Url,
+    external_ids_field,
     many,
     patch_of,
 )
@@ -39,6 +41,7 @@ class SourceCreate(ApiModel):
     kind: SourceKind = Field(description="What sort of source it is.")
     language: LanguageTag | None = Field(None, description="BCP 47 language tag, e.g. en, ar.")
     author: Name | None = Field(None, description="Who wrote it.")
+    external_ids: ExternalIds = external_ids_field()
 
 
 @patch_of(SourceCreate)
@@ -54,6 +57,7 @@ class SourceRead(ReadModel):
     kind: SourceKind
     language: str | None
     author: str | None
+    external_ids: dict[str, str]
 
 
 class SourceQuery(ListQuery):

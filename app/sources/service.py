@@ -13,7 +13,9 @@ class SourceService(RecordService[Source, SourceCreate, SourceQuery]):
     resource = "sources"
 
     def apply(self, record: Source, data: SourceCreate) -> None:
-        set_columns(record, data, *SourceCreate.model_fields)
+        set_columns(record, data, "title", "publisher", "url", "published_at", "kind", "language",
+                    "author")  # fmt: skip
+        self.identify(record, data.external_ids)
 
 
 def cite(service: RecordService[Any, Any, Any], record: Cited, citations: list[CitationIn]) -> None:

@@ -5,10 +5,11 @@ from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, RecordMixin, live_ids_index
+from app.core.identifiers import Identified
 from app.sources.models import Cited
 
 
-class Statement(Cited, RecordMixin, Base):
+class Statement(Cited, Identified, RecordMixin, Base):
     __tablename__ = "statements"
     __table_args__ = (
         Index("ix_statements_speaker_id_date", "speaker_id", "date"),

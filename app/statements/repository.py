@@ -9,7 +9,14 @@ from app.actors.repository import actor_ids
 from app.core.database import AnySelect
 from app.core.dialect import changed_since, month_of
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S, any_of, searched, searched_order
+from app.core.records import (
+    RecordRepository,
+    S,
+    any_of,
+    identified,
+    searched,
+    searched_order,
+)
 from app.core.shapes import IdsOf, Linked, Shape
 from app.core.stats import group_keys, grouped_rows, grouping
 from app.negotiations.models import NegotiationSession
@@ -40,7 +47,7 @@ STATEMENT_SHAPE = Shape(
            Statement.date, Statement.time, Statement.date_precision, Statement.location,
            Statement.quote, Statement.summary, Statement.translation, Statement.language,
            Statement.type, Statement.session_id, NegotiationSession.name.label("session_name"),
-           null().label("snippet"))
+           Statement.external_ids, null().label("snippet"))
     .outerjoin(Speaker, Speaker.id == Statement.speaker_id)
     .outerjoin(OnBehalfOf, OnBehalfOf.id == Statement.on_behalf_of_id)
     .outerjoin(NegotiationSession, NegotiationSession.id == Statement.session_id),
@@ -66,6 +73,7 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
         if query.updated_since is not None:
             changed = changed_since(self.session, Statement.updated_at, query.updated_since)
             statement = statement.where(changed)
+        statement = identified(statement, Statement, query)
         return searched(self.session, statement, Statement, query.q)
 
     def order(self, query: StatementQuery) -> list[SortKey]:

@@ -10,6 +10,8 @@ from app.core.dates import ClockTime, DatePrecision, DateRange, UtcDateTime, Utc
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
+    ExternalIdFilter,
+    ExternalIds,
     Label,
     LanguageTag,
     LongText,
@@ -19,6 +21,7 @@ from app.core.schemas import (
     ReadPart,
     SearchText,
     Unique,
+    external_ids_field,
     many,
     patch_of,
 )
@@ -57,6 +60,7 @@ class StatementCreate(ApiModel):
         "Topics, e.g. ceasefire, detainees, sieges, terrorism."
     )
     session_id: uuid.UUID | None = Field(None, description="Negotiation session it was made at.")
+    external_ids: ExternalIds = external_ids_field()
     citations: list[CitationIn] = citations_field()
 
     @model_validator(mode="after")
@@ -94,6 +98,7 @@ class StatementRead(ReadModel):
     topics: list[str]
     session_id: uuid.UUID | None
     session_name: str | None
+    external_ids: dict[str, str]
     citations: list[CitationRead]
     snippet: str | None = Field(
         None,
@@ -108,7 +113,7 @@ class StatementTypeRead(ReadPart):
     parent: str | None = Field(description="The broader code this one belongs to.")
 
 
-class StatementFilters(DateRange):
+class StatementFilters(DateRange, ExternalIdFilter):
     """Every statement filter. Repeat a parameter for OR within it; different ones combine."""
 
     speaker: list[Name] = Field([], max_length=20, description="Speaker: id, name or alias.")

@@ -37,6 +37,7 @@ class StatementService(RecordService[Statement, StatementCreate, StatementQuery]
             "session_id",
         )  # fmt: skip
         record.last_day = last_day_of(data.date, data.date_precision)
+        self.identify(record, data.external_ids)
         record.target_links = [
             StatementTarget(position=i, actor_id=actor_id)
             for i, actor_id in enumerate(data.target_ids)

@@ -235,6 +235,7 @@ def test_bounding_box_and_date(big_corpus):
         {"updated_since": "2000-01-01T00:00:00Z"},  # an old one: everything since
         {"sort": "-killed"},
         {"session": "eleventh round"},
+        {"external_id": ["acled:SYR1234"]},
     ],
     ids=lambda params: next(iter(params)),
 )
