@@ -37,8 +37,12 @@ class ActorAlias(Base):
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
+    # The name folded as queries are (app.core.names.match_key): an exact alias ranks first.
+    name_key: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(35))
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
 
 
 class Affiliation(Base):

@@ -19,7 +19,8 @@ ACTOR_SHAPE = Shape(
     select(Actor.id, Actor.created_at, Actor.updated_at, Actor.version, Actor.name, Actor.kind,
            Actor.country, Actor.description, Actor.external_ids),
     aliases=Linked(
-        select(ActorAlias.actor_id, ActorAlias.name, ActorAlias.kind, ActorAlias.language),
+        select(ActorAlias.actor_id, ActorAlias.name, ActorAlias.kind, ActorAlias.language,
+               ActorAlias.valid_from, ActorAlias.valid_to),
         [ActorAlias.position],
     ),
     affiliations=Linked(
@@ -97,16 +98,23 @@ def _with_affiliates(named: list[uuid.UUID]) -> Select[tuple[uuid.UUID]]:
 @lru_cache(maxsize=256)  # one subquery per text, so the order and the join name the same one
 def _ranked_matches(text: str) -> Subquery:
     """Actors matching `text`, each scored by its best match: 0 the exact canonical name,
-    1 an exact alias or word run, 2 a word prefix, 3 a sound-alike (skeleton)."""
+    1 an exact alias, 2 the last words of a name or alias ("Russian Federation" in "Ministry of
+    the Russian Federation"), 3 a word prefix, 4 a sound-alike (skeleton)."""
     row = term_rows(Actor)
     key = match_key(text)
     condition = term_condition(row.term, text)
     exact_name = select(Actor.name_key).where(Actor.id == row.record_id).scalar_subquery()
+    exact_alias = (
+        select(ActorAlias.actor_id)
+        .where(ActorAlias.actor_id == row.record_id, ActorAlias.name_key == key)
+        .exists()
+    )
     score = case(
         (exact_name == key, 0),
-        (row.term == key, 1),
-        (row.term.startswith(SKELETON_MARK), 3),
-        else_=2,
+        (exact_alias, 1),
+        (row.term == key, 2),
+        (row.term.startswith(SKELETON_MARK), 4),
+        else_=3,
     )
     matches = select(row.record_id, func.min(score).label("score")).group_by(row.record_id)
     return matches.where(condition if condition is not None else false()).subquery("ranked")

@@ -26,6 +26,15 @@ ActorKind = Literal[
     "person",
     "state",
     "government",
+    # ACLED's actor types (`inter1`, `inter2`), each its own kind (app.imports.mappings).
+    "state_forces",
+    "rebel_group",
+    "political_militia",
+    "identity_militia",
+    "rioters",
+    "protesters",
+    "civilians",
+    "external_forces",
     "armed_group",
     "political_organization",
     "delegation",
@@ -44,6 +53,13 @@ class AliasIn(ApiModel):
     name: Name = Field(description="Another name the actor goes by.", examples=["JFS"])
     kind: AliasKind = Field("alias", description="What sort of name it is.")
     language: LanguageTag | None = Field(None, description="BCP 47 tag of the name's language.")
+    valid_from: date | None = Field(None, description="From when the name was in use, if known.")
+    valid_to: date | None = Field(
+        None,
+        description="Until when it was in use: Military Forces of Syria (2000-2024).",
+    )
+
+    _to_after_from = ordered_after("valid_to", "valid_from")
 
 
 class AffiliationIn(ApiModel):
@@ -77,6 +93,8 @@ class AliasRead(ReadPart):
     name: str
     kind: AliasKind
     language: str | None
+    valid_from: date | None
+    valid_to: date | None
 
 
 class AffiliationRead(ReadPart):
@@ -109,8 +127,8 @@ class ActorQuery(ListQuery):
     q: Name | None = Field(
         None,
         description="Name or any alias, forgiving of case, diacritics, apostrophes, hyphens, "
-        "al-/el- and transliteration: best matches first (exact name, then alias, then word "
-        "prefix, then sound-alike).",
+        "al-/el- and transliteration: best matches first (exact name, then exact alias, then "
+        "the last words of a name or alias, then word prefix, then sound-alike).",
     )
     kind: list[ActorKind] = Field([], description="Kind of actor.")
     affiliated_with: list[Name] = Field(

@@ -21,7 +21,8 @@ class ActorService(RecordService[Actor, ActorCreate, ActorQuery]):
         self.identify(record, data.external_ids)
         record.name_key = match_key(data.name)
         record.aliases = [
-            ActorAlias(position=i, **alias.model_dump()) for i, alias in enumerate(data.aliases)
+            ActorAlias(position=i, name_key=match_key(alias.name), **alias.model_dump())
+            for i, alias in enumerate(data.aliases)
         ]
         set_terms(record, data.name, *(alias.name for alias in data.aliases))
         record.affiliations = [

@@ -87,6 +87,38 @@ async def test_q_ranks_the_exact_name_first(client):
     assert [a["name"] for a in found] == ["Turkey", "Ankara office", "Turkey Watch"]
 
 
+async def test_q_ranks_an_exact_alias_above_a_name_ending_with_its_words(client):
+    # Reconciling a dataset's "Russian Federation" must pick Russia, whose alias it is.
+    ministry = "Defence Ministry of the Republic of the Russian Federation"
+    await client.post("/v1/actors", json={"name": ministry, "kind": "government"})
+    found = (await client.get("/v1/actors", params={"q": "Russian Federation"})).json()["data"]
+    assert [a["name"] for a in found] == ["Russia", ministry]
+
+
+async def test_an_alias_may_be_dated(client):
+    alias = {"name": "Military Forces of Syria (2000-2024)", "kind": "former_name",
+             "valid_from": "2000-07-17", "valid_to": "2024-12-08"}  # fmt: skip
+    body = {"name": "Syrian Arab Army", "kind": "state_forces", "aliases": [alias]}
+    created = await client.post("/v1/actors", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["aliases"] == [{**alias, "language": None}]
+    assert await actor_id(client, "Military Forces of Syria") == created.json()["id"]
+    backwards = {**alias, "valid_from": "2024-12-08", "valid_to": "2000-07-17"}
+    response = await client.post("/v1/actors", json={**body, "aliases": [backwards]})
+    assert_problem(response, 422, "aliases.0.valid_to")
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["state_forces", "rebel_group", "political_militia", "identity_militia", "rioters",
+     "protesters", "civilians", "external_forces"],
+)  # fmt: skip
+async def test_acleds_actor_types_are_kinds(client, kind):
+    created = await client.post("/v1/actors", json={"name": "Some actor", "kind": kind})
+    assert created.status_code == 201, created.text
+    assert (await client.get("/v1/actors", params={"kind": kind})).json()["data"][0]["kind"] == kind
+
+
 async def test_ranked_results_page_without_repeats(client):
     for number in range(7):
         await client.post("/v1/actors", json={"name": f"Liwa {number}", "kind": "armed_group"})
