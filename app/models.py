@@ -4,7 +4,7 @@ from app.actors.models import Actor, ActorAlias, Affiliation
 from app.api.idempotency import IdempotentRequest
 from app.core.changelog import Change
 from app.core.database import Base
-from app.incidents.models import Incident, IncidentActor
+from app.incidents.models import CasualtyCount, Incident, IncidentActor
 from app.keys.models import ApiKey
 from app.negotiations.models import (
     Agreement,
@@ -24,6 +24,7 @@ __all__ = [
     "AgreementActor",
     "ApiKey",
     "Base",
+    "CasualtyCount",
     "Change",
     "IdempotentRequest",
     "Incident",

@@ -1,5 +1,7 @@
 """Small helpers the API tests share."""
 
+import csv
+import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -96,3 +98,9 @@ async def update(client: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Re
 async def remove(client: httpx.AsyncClient, url: str) -> httpx.Response:
     """DELETE the record as an editor does: at the version just read."""
     return await client.delete(url, headers={"If-Match": await current_etag(client, url)})
+
+
+def read_csv(response: httpx.Response) -> list[dict[str, str]]:
+    """The rows of a CSV export, which starts with the byte order mark spreadsheets need."""
+    assert response.text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))

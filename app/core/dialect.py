@@ -235,6 +235,28 @@ def pairs_text(document: ColumnElement[Any]) -> ColumnElement[str]:
     return select(func.string_agg(text, separator)).scalar_subquery()
 
 
+def items_text(document: ColumnElement[Any]) -> ColumnElement[str]:
+    """A JSON array of text values (tags, an agenda) as CSV cells write it, `a; b`, in order
+    (PostgreSQL)."""
+    items = (
+        func.jsonb_array_elements_text(document)
+        .table_valued(column("value", Text), with_ordinality="n")
+        .render_derived()
+    )
+    separator: ColumnElement[Any] = aggregate_order_by(literal_column("'; '"), items.c.n)
+    return select(func.string_agg(items.c.value, separator)).scalar_subquery()
+
+
+def unnamed(cells: dict[str, ColumnElement[str]]) -> ColumnElement[str]:
+    """An item with no name as CSV cells write it, every field as `key: value`, a null one
+    empty: `category: civilians, outcome: killed, low: 1` (PostgreSQL)."""
+    parts: list[ColumnElement[Any]] = []
+    for position, (name, cell) in enumerate(cells.items()):
+        assert name.isidentifier(), name
+        parts += [literal_column(f"'{', ' if position else ''}{name}: '"), func.coalesce(cell, "")]
+    return func.concat(*parts)
+
+
 def joined(items: AnySelect, text: ColumnElement[str], order: list[Any]) -> ColumnElement[str]:
     """The `text` of each of `items`, in `order`, joined by `; ` into one cell (PostgreSQL)."""
     separator: ColumnElement[Any] = aggregate_order_by(literal_column("'; '"), *order)

@@ -120,11 +120,9 @@ class RecordRepository(ABC, Generic[M, Q]):
         ordered = rows.order_by(*ordering(self.order(query)))
         return self.shape.stream(self.session, ordered)
 
-    def cells(self, query: Q, columns: list[Column]) -> AnySelect | None:
-        """The list as CSV cells written in SQL, for COPY; None if a column cannot be."""
+    def cells(self, query: Q, columns: list[Column]) -> AnySelect:
+        """The list as CSV cells written in SQL, for COPY."""
         cells = self.shape.cells(columns)
-        if cells is None:
-            return None
         found = self.filtered(cells.where(self.model.deleted_at.is_(None)), query)
         return found.order_by(*ordering(self.order(query)))
 
@@ -190,8 +188,7 @@ class RecordService(ABC, Generic[M, C, Q]):
 
     def csv(self, query: Q, columns: list[Column]) -> Iterator[str]:
         """Every record the list finds as CSV: written by PostgreSQL's COPY where it can."""
-        cells = self.repository.cells(query, columns)
-        copied = None if cells is None else copy_csv(self.session, cells)
+        copied = copy_csv(self.session, self.repository.cells(query, columns))
         if copied is None:
             return csv_text(self.export(query), columns)
         return chain([BYTE_ORDER_MARK], copied)

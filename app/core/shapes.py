@@ -27,10 +27,12 @@ from app.core.dialect import (
     builds_json,
     cell_text,
     described,
+    items_text,
     joined,
     json_list,
     json_object,
     pairs_text,
+    unnamed,
 )
 
 JsonRow = dict[str, Any]
@@ -135,8 +137,8 @@ class _Items:
         item = json_object({name: columns[name] for name in fields}) if fields else value
         return json_list(rows, item, self.linked.order)
 
-    def cell(self, owner_id: ColumnElement[uuid.UUID]) -> ColumnElement[str] | None:
-        """The list as one CSV cell, in SQL (None when an item cannot be described there)."""
+    def cell(self, owner_id: ColumnElement[uuid.UUID]) -> ColumnElement[str]:
+        """The list as one CSV cell, in SQL."""
         rows = self.linked.rows.where(self.linked.owner == owner_id)
         columns = {name: _unlabelled(c) for name, c in rows.selected_columns.items()}
         values = list(columns.values())[1:]
@@ -145,7 +147,9 @@ class _Items:
         fields = self.model.model_fields
         label = _label_of(list(fields))
         if label is None:
-            return None
+            cells = {name: cell_text(columns[name], plain_type(info.annotation))
+                     for name, info in fields.items()}  # fmt: skip
+            return joined(rows, unnamed(cells), list(self.linked.order))
         details = [
             cell_text(columns[name], plain_type(info.annotation))
             for name, info in fields.items()
@@ -219,18 +223,15 @@ class Shape:
         for batch in result.partitions():
             yield from self._json(connection, batch)
 
-    def cells(self, columns: list[Column]) -> AnySelect | None:
-        """A select of `rows`' records as CSV cells (PostgreSQL's COPY writes them), or None
-        when a column cannot be written in SQL (a JSON document)."""
+    def cells(self, columns: list[Column]) -> AnySelect:
+        """A select of `rows`' records as CSV cells (PostgreSQL's COPY writes them)."""
         cells = [self._cell(column) for column in columns]
-        if any(cell is None for cell in cells):
-            return None
         if len(cells) == 1:
             # A row of one empty cell is `""` in Python's CSV, as an empty string is in COPY's;
             # COPY would write a null as an empty line, which readers skip.
             cells = [func.coalesce(cells[0], "")]
         labelled = [cell.label(".".join(column)) for cell, column in zip(cells, columns,
-                    strict=True) if cell is not None]  # fmt: skip
+                    strict=True)]  # fmt: skip
         return self.rows.with_only_columns(*labelled, maintain_column_froms=True)
 
     def _json(self, connection: Connection, rows: Sequence[AnyRow]) -> list[JsonRow]:
@@ -278,7 +279,7 @@ class Shape:
         convert = _as_json(annotation)
         return lambda row, children: convert(row[position])
 
-    def _cell(self, column: Column) -> ColumnElement[str] | None:
+    def _cell(self, column: Column) -> ColumnElement[str]:
         name = column[0]
         listed = self.lists.get(name)
         if isinstance(listed, IdsOf):
@@ -297,7 +298,7 @@ class Shape:
         if get_origin(kind) is dict:
             return pairs_text(value)
         if get_origin(kind) is list:
-            return None
+            return items_text(value)
         return cell_text(value, kind)
 
 
@@ -321,6 +322,8 @@ def csv_cell(value: Any) -> str:
         return str(value)
     if value is None:
         return ""
+    if kind is bool:
+        return "true" if value else "false"  # as JSON writes it, and PostgreSQL's text
     if kind is list:
         return "; ".join(csv_cell(item) for item in value)
     if kind is dict:

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
 
-from app.core.database import Base, RecordMixin, live_ids_index
+from app.core.database import Base, JSONDocument, RecordMixin, live_ids_index
 from app.core.identifiers import Identified
 from app.core.search import Termed
 from app.sources.models import Cited
@@ -16,6 +16,7 @@ class Place:
     name: str | None = None
     governorate: str | None = None
     district: str | None = None
+    subdistrict: str | None = None
     latitude: float | None = None
     longitude: float | None = None
     precision: str | None = None
@@ -56,12 +57,21 @@ class Incident(Cited, Termed, Identified, RecordMixin, Base):
         mapped_column("place_name", String(300)),
         mapped_column("governorate", String(100)),
         mapped_column("district", String(100)),
+        mapped_column("subdistrict", String(100)),
         mapped_column("latitude", Float),
         mapped_column("longitude", Float),
         mapped_column("location_precision", String(16)),
     )
     killed: Mapped[Casualties] = composite(*_casualty_columns("killed"))
     injured: Mapped[Casualties] = composite(*_casualty_columns("injured"))
+    # A record summing many events (a country-year aggregate), and how many, when known.
+    aggregate: Mapped[bool] = mapped_column(default=False)
+    event_count: Mapped[int | None]
+    weapons: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # The language of `description`, and the description in other languages, by language.
+    language: Mapped[str | None] = mapped_column(String(35))
+    translations: Mapped[dict[str, str]] = mapped_column(JSONDocument, default=dict)
     # killed.best, or -1 when unknown: a non-null key for sorting by the dead, most first.
     killed_rank: Mapped[int] = mapped_column(default=-1)
     casualty_notes: Mapped[str | None] = mapped_column(Text)
@@ -72,6 +82,9 @@ class Incident(Cited, Termed, Identified, RecordMixin, Base):
 
     actors: Mapped[list["IncidentActor"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="IncidentActor.position"
+    )
+    casualties: Mapped[list["CasualtyCount"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="CasualtyCount.position"
     )
 
 
@@ -102,3 +115,19 @@ class IncidentActor(Base):
     attribution: Mapped[str] = mapped_column(String(16))
     start_date: Mapped[date]
     last_day: Mapped[date | None]
+
+
+class CasualtyCount(Base):
+    """The people of one category (civilians, one side, unknown, rescue workers...) killed or
+    injured in an incident, as a range: a part of its totals."""
+
+    __tablename__ = "incident_casualties"
+    __table_args__ = (PrimaryKeyConstraint("incident_id", "position"),)
+
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    category: Mapped[str] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(16))
+    low: Mapped[int | None]
+    best: Mapped[int | None]
+    high: Mapped[int | None]

@@ -21,7 +21,7 @@ from app.core.records import (
 from app.core.search import ids_matching
 from app.core.shapes import Linked, Shape
 from app.core.stats import group_keys, grouped_rows, grouping
-from app.incidents.models import Incident, IncidentActor
+from app.incidents.models import CasualtyCount, Incident, IncidentActor
 from app.incidents.schemas import IncidentFilters, IncidentQuery, IncidentRead, IncidentStatsQuery
 from app.negotiations.models import Agreement, NegotiationSession
 from app.sources.repository import cited, citing
@@ -43,15 +43,17 @@ COLUMNS = Incident.__table__.c
 INCIDENT_SHAPE = Shape(
     IncidentRead,
     select(Incident.id, Incident.created_at, Incident.updated_at, Incident.version,
-           Incident.type, Incident.sub_type, Incident.description, Incident.start_date,
-           Incident.end_date, Incident.date_precision,
+           Incident.type, Incident.sub_type, Incident.description, Incident.language,
+           Incident.translations, Incident.start_date, Incident.end_date, Incident.date_precision,
            COLUMNS.place_name.label("place.name"), COLUMNS.governorate.label("place.governorate"),
-           COLUMNS.district.label("place.district"), COLUMNS.latitude.label("place.latitude"),
+           COLUMNS.district.label("place.district"),
+           COLUMNS.subdistrict.label("place.subdistrict"), COLUMNS.latitude.label("place.latitude"),
            COLUMNS.longitude.label("place.longitude"),
            COLUMNS.location_precision.label("place.precision"),
            *(COLUMNS[f"{kind}_{bound}"].label(f"{kind}.{bound}") for kind in ("killed", "injured")
              for bound in ("low", "best", "high")),
-           Incident.casualty_notes, Incident.verification, Incident.violated_agreement_id,
+           Incident.casualty_notes, Incident.aggregate, Incident.event_count, Incident.weapons,
+           Incident.tags, Incident.verification, Incident.violated_agreement_id,
            Agreement.title.label("violated_agreement_title"), Incident.external_ids)
     .outerjoin(Agreement, Agreement.id == Incident.violated_agreement_id),
     actors=Linked(
@@ -59,6 +61,11 @@ INCIDENT_SHAPE = Shape(
                IncidentActor.role, IncidentActor.attribution)
         .join(Actor, Actor.id == IncidentActor.actor_id),
         [IncidentActor.position],
+    ),
+    casualties=Linked(
+        select(CasualtyCount.incident_id, CasualtyCount.category, CasualtyCount.outcome,
+               CasualtyCount.low, CasualtyCount.best, CasualtyCount.high),
+        [CasualtyCount.position],
     ),
     citations=cited(Incident),
 )  # fmt: skip

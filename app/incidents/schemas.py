@@ -15,6 +15,7 @@ from app.core.schemas import (
     ExternalIdFilter,
     ExternalIds,
     Label,
+    LanguageTag,
     LongText,
     Name,
     PatchModel,
@@ -34,7 +35,9 @@ ActorRole = Literal["perpetrator", "target", "victim", "side"]
 Attribution = Literal["confirmed", "alleged", "claimed", "denied"]
 Verification = Literal["reported", "corroborated", "confirmed", "disputed", "retracted"]
 LocationPrecision = Literal["exact", "near", "town", "district", "governorate", "region", "country"]
+CasualtyOutcome = Literal["killed", "injured"]
 MAX_CASUALTIES = 10_000_000
+CasualtyNumber = Annotated[int, Field(ge=0, le=MAX_CASUALTIES)]
 
 
 def _numbers(text: str, count: int) -> list[float]:
@@ -143,6 +146,7 @@ class PlaceIn(ApiModel):
     name: Name | None = Field(None, description="Place name as reported.", examples=["Wadi Barada"])
     governorate: Label | None = Field(None, description="Governorate (muhafazah).")
     district: Label | None = Field(None, description="District (mintaqah).")
+    subdistrict: Label | None = Field(None, description="Sub-district (nahiyah; ACLED's admin3).")
     latitude: float | None = Field(None, ge=-90, le=90, description="WGS 84 latitude.")
     longitude: float | None = Field(None, ge=-180, le=180, description="WGS 84 longitude.")
     precision: LocationPrecision | None = Field(None, description="How precise the point is.")
@@ -157,9 +161,28 @@ class PlaceIn(ApiModel):
 class CasualtiesIn(ApiModel):
     model_config = ConfigDict(from_attributes=True)
 
-    low: int | None = Field(None, ge=0, le=MAX_CASUALTIES, description="Lowest credible count.")
-    best: int | None = Field(None, ge=0, le=MAX_CASUALTIES, description="Best estimate.")
-    high: int | None = Field(None, ge=0, le=MAX_CASUALTIES, description="Highest credible count.")
+    low: CasualtyNumber | None = Field(None, description="Lowest credible count.")
+    best: CasualtyNumber | None = Field(None, description="Best estimate.")
+    high: CasualtyNumber | None = Field(None, description="Highest credible count.")
+
+    _best_in_range = ordered_after("best", "low")
+    _high_in_range = ordered_after("high", "low", "best")
+
+
+class CasualtyCountIn(ApiModel):
+    """The people of one category killed or injured: a part of the incident's totals."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    category: Label = Field(
+        description="Who: `civilians`, `side_a` and `side_b` (the first and second actor in the "
+        "role `side`), `unknown`, or any group such as `rescue_workers`.",
+        examples=["civilians"],
+    )
+    outcome: CasualtyOutcome = Field("killed", description="Killed or injured.")
+    low: CasualtyNumber | None = Field(None, description="Lowest credible count.")
+    best: CasualtyNumber | None = Field(None, description="Best estimate.")
+    high: CasualtyNumber | None = Field(None, description="Highest credible count.")
 
     _best_in_range = ordered_after("best", "low")
     _high_in_range = ordered_after("high", "low", "best")
@@ -175,6 +198,14 @@ class IncidentCreate(ApiModel):
     type: Label = Field(description="What happened: airstrike, shelling, clashes...")
     sub_type: Label | None = Field(None, description="Finer type, e.g. double_tap_strike.")
     description: LongText | None = Field(None, description="What happened, in words.")
+    language: LanguageTag | None = Field(None, description="The description's language.")
+    translations: dict[LanguageTag, LongText] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="The description in other languages, by BCP 47 tag.",
+        examples=[{"ar": "قصف على وادي بردى"}],
+        json_schema_extra={"additionalProperties": False},  # keys must be language tags
+    )
     start_date: date = Field(description="First day (or first day of the period if imprecise).")
     end_date: date | None = Field(None, description="Last day; null while ongoing.")
     date_precision: DatePrecision = Field("day", description="How precise the dates are.")
@@ -184,13 +215,37 @@ class IncidentCreate(ApiModel):
     )
     killed: CasualtiesIn = Field(default_factory=CasualtiesIn, description="People killed.")
     injured: CasualtiesIn = Field(default_factory=CasualtiesIn, description="People injured.")
+    casualties: list[CasualtyCountIn] = many(
+        "The totals by category: civilians, each side, unknown... (each category and outcome "
+        "once; they need not add up to the totals)."
+    )
     casualty_notes: LongText | None = Field(None, description="Who the casualties were.")
+    aggregate: bool = Field(
+        False, description="Whether the record sums many events (a country-year total, say)."
+    )
+    event_count: int | None = Field(
+        None, ge=2, le=MAX_CASUALTIES, description="For an aggregate: how many events it sums."
+    )
+    weapons: Annotated[list[Label], Unique] = many("Weapons used: chemical_weapons, sarin...")
+    tags: Annotated[list[Label], Unique] = many("Labels: a dataset's tags, a collection's name.")
     verification: Verification = Field("reported", description="How well it is established.")
     violated_agreement_id: uuid.UUID | None = Field(None, description="Agreement it violated.")
     external_ids: ExternalIds = external_ids_field()
     citations: list[CitationIn] = citations_field()
 
     _end_after_start = ordered_after("end_date", "start_date")
+
+    @model_validator(mode="after")
+    def _each_category_once(self) -> "IncidentCreate":
+        seen = set()
+        for index, count in enumerate(self.casualties):
+            if (count.category, count.outcome) in seen:
+                message = f"casualties {index} repeats {count.category} {count.outcome}"
+                raise PydanticCustomError("cross_field", message)
+            seen.add((count.category, count.outcome))
+        if self.event_count is not None and not self.aggregate:
+            raise PydanticCustomError("cross_field", "event_count is for an aggregate record")
+        return self
 
 
 @patch_of(IncidentCreate)
@@ -209,6 +264,7 @@ class PlaceRead(ReadPart):
     name: str | None
     governorate: str | None
     district: str | None
+    subdistrict: str | None
     latitude: float | None
     longitude: float | None
     precision: str | None
@@ -220,10 +276,20 @@ class CasualtiesRead(ReadPart):
     high: int | None
 
 
+class CasualtyCountRead(ReadPart):
+    category: str
+    outcome: CasualtyOutcome
+    low: int | None
+    best: int | None
+    high: int | None
+
+
 class IncidentRead(ReadModel):
     type: str
     sub_type: str | None
     description: str | None
+    language: str | None
+    translations: dict[str, str]
     start_date: date
     end_date: date | None
     date_precision: DatePrecision
@@ -231,7 +297,12 @@ class IncidentRead(ReadModel):
     actors: list[IncidentActorRead]
     killed: CasualtiesRead
     injured: CasualtiesRead
+    casualties: list[CasualtyCountRead]
     casualty_notes: str | None
+    aggregate: bool
+    event_count: int | None
+    weapons: list[str]
+    tags: list[str]
     verification: Verification
     violated_agreement_id: uuid.UUID | None
     violated_agreement_title: str | None

@@ -1,7 +1,5 @@
 """Every list exports as CSV and NDJSON (incidents as GeoJSON too), streaming every row."""
 
-import csv
-import io
 import json
 
 import pytest
@@ -9,18 +7,13 @@ import pytest
 from app.core.config import Settings
 from app.main import create_app
 from tests.databases import committed_database
-from tests.helpers import all_pages, api_client, assert_problem
+from tests.helpers import all_pages, api_client, assert_problem, read_csv
 
 pytestmark = pytest.mark.anyio
 
 
 LISTS = ["sources", "actors", "statements", "incidents", "negotiation-processes",
          "negotiation-sessions", "agreements"]  # fmt: skip
-
-
-def read_csv(response):
-    assert response.text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
 
 
 @pytest.mark.parametrize("collection", LISTS)
@@ -69,7 +62,8 @@ async def test_csv_follows_fields_and_filters(client):
     rows = read_csv(response)
     assert len(rows) == 1
     assert list(rows[0]) == ["id", "place.name", "place.governorate", "place.district",
-                             "place.latitude", "place.longitude", "place.precision"]  # fmt: skip
+                             "place.subdistrict", "place.latitude", "place.longitude",
+                             "place.precision"]  # fmt: skip
 
 
 async def test_geojson_is_a_feature_collection_of_points(client):

@@ -1,8 +1,6 @@
 """One read shape per resource: pages, reads and exports show a record alike, exactly as
 its read schema does, and CSV cells are the same whoever writes them."""
 
-import csv
-import io
 import json
 
 import pytest
@@ -31,11 +29,6 @@ LISTED = {
     "negotiation-sessions": (SessionService, SessionQuery),
     "agreements": (AgreementService, AgreementQuery),
 }
-
-
-def read_csv(response):
-    assert response.text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
 
 
 async def test_fast_incident_lists_and_exports_match_the_read_schema_exactly(client):

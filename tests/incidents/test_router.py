@@ -1,6 +1,6 @@
 import pytest
 
-from tests.helpers import all_pages
+from tests.helpers import all_pages, assert_problem, read_csv
 
 pytestmark = pytest.mark.anyio
 
@@ -81,6 +81,84 @@ async def test_place_and_casualties_round_trip(client):
         "injured": {"low": 2, "best": 4, "high": 9},
     }
     created = (await client.post("/v1/incidents", json=body)).json()
-    assert created["place"] == body["place"] | {"district": None}
+    assert created["place"] == body["place"] | {"district": None, "subdistrict": None}
     assert created["injured"] == body["injured"]
     assert created["killed"] == {"low": None, "best": None, "high": None}
+
+
+# A UCDP GED event as the model keeps it: deaths by side, the weapons, a translation.
+KHAN_SHAYKHUN = {
+    "type": "airstrike",
+    "description": "Chemical attack on Khan Shaykhun.",
+    "language": "en",
+    "translations": {"ar": "هجوم كيميائي على خان شيخون"},
+    "start_date": "2017-04-04",
+    "place": {"name": "Khan Shaykhun", "governorate": "Idlib", "district": "Maarrat al-Numan",
+              "subdistrict": "Khan Shaykhun"},
+    "killed": {"low": 74, "best": 89, "high": 100},
+    "casualties": [
+        {"category": "civilians", "outcome": "killed", "low": 74, "best": 89, "high": 100},
+        {"category": "civilians", "outcome": "injured", "low": None, "best": 541, "high": None},
+        {"category": "rescue_workers", "outcome": "killed", "low": 1, "best": 1, "high": 1},
+    ],
+    "weapons": ["chemical_weapons", "sarin"],
+    "tags": ["ucdp_ged", "opcw_confirmed"],
+    "external_ids": {"ucdp_ged": "185329"},
+}  # fmt: skip
+
+
+async def test_what_datasets_say_has_a_home(client):
+    created = await client.post("/v1/incidents", json=KHAN_SHAYKHUN)
+    assert created.status_code == 201, created.text
+    record = created.json()
+    shown = {name: record[name] for name in KHAN_SHAYKHUN if name != "place"}
+    assert shown == {name: value for name, value in KHAN_SHAYKHUN.items() if name != "place"}
+    assert record["place"]["subdistrict"] == "Khan Shaykhun"
+    assert (record["aggregate"], record["event_count"]) == (False, None)
+    read = (await client.get(f"/v1/incidents/{record['id']}")).json()
+    assert read == record
+
+
+async def test_a_translation_is_searched_too(client):
+    created = (await client.post("/v1/incidents", json=KHAN_SHAYKHUN)).json()
+    found = (await client.get("/v1/incidents", params={"q": "خان شيخون"})).json()["data"]
+    assert [row["id"] for row in found] == [created["id"]]
+
+
+async def test_csv_flattens_the_new_lists(client):
+    await client.post("/v1/incidents", json=KHAN_SHAYKHUN)
+    fields = "casualties,weapons,tags,translations"
+    params = {"format": "csv", "fields": fields, "external_id": "ucdp_ged:185329"}
+    rows = read_csv(await client.get("/v1/incidents", params=params))
+    assert rows == [{
+        "casualties": "category: civilians, outcome: killed, low: 74, best: 89, high: 100; "
+                      "category: civilians, outcome: injured, low: , best: 541, high: ; "
+                      "category: rescue_workers, outcome: killed, low: 1, best: 1, high: 1",
+        "weapons": "chemical_weapons; sarin",
+        "tags": "ucdp_ged; opcw_confirmed",
+        "translations": "ar: هجوم كيميائي على خان شيخون",
+    }]  # fmt: skip
+
+
+async def test_an_aggregate_says_how_many_events_it_sums(client):
+    body = {"type": "battles", "start_date": "2017-01-01", "end_date": "2017-12-31",
+            "date_precision": "year", "aggregate": True, "event_count": 1204,
+            "killed": {"best": 10204}}  # fmt: skip
+    created = (await client.post("/v1/incidents", json=body)).json()
+    assert (created["aggregate"], created["event_count"]) == (True, 1204)
+    not_aggregate = {**body, "aggregate": False}
+    assert_problem(await client.post("/v1/incidents", json=not_aggregate), 422, "body")
+
+
+async def test_each_category_and_outcome_is_counted_once(client):
+    twice = [{"category": "civilians", "best": 3}, {"category": "civilians", "best": 4}]
+    body = {"type": "shelling", "start_date": "2017-01-23", "casualties": twice}
+    assert_problem(await client.post("/v1/incidents", json=body), 422, "body")
+    backwards = [{"category": "civilians", "low": 5, "best": 3}]
+    body = {**body, "casualties": backwards}
+    assert_problem(await client.post("/v1/incidents", json=body), 422, "casualties.0.best")
+
+
+async def test_translations_are_keyed_by_language_tag(client):
+    body = {"type": "shelling", "start_date": "2017-01-23", "translations": {"Arabic!": "x"}}
+    assert_problem(await client.post("/v1/incidents", json=body), 422, "translations.Arabic!.[key]")
