@@ -13,7 +13,7 @@ from app.negotiations.models import (
     NegotiationSession,
     Participant,
 )
-from app.sources.models import Source
+from app.sources.models import Source, SourceLink
 from app.statements.models import Statement, StatementTarget, StatementTopic
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "NegotiationSession",
     "Participant",
     "Source",
+    "SourceLink",
     "Statement",
     "StatementTarget",
     "StatementTopic",

@@ -66,6 +66,10 @@ LanguageTag = Annotated[
 # A dataset's name, as `external_ids` keys records by it: acled, ucdp_ged, pax, wikidata...
 ExternalKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$"), NoNul]
 ExternalIds = dict[ExternalKey, Label]
+# `dataset:column`: a dataset's own field that has no field of ours (acled:disorder_type).
+DatasetFieldKey = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}:[A-Za-z][A-Za-z0-9_]{0,63}$"), NoNul
+]
 # `dataset:id`, as the `external_id` filter takes it.
 ExternalIdRef = Annotated[
     str, StringConstraints(max_length=133, pattern=r"^[a-z][a-z0-9_]{0,31}:.*[^\s\u0000].*$")
@@ -80,6 +84,18 @@ def external_ids_field() -> Any:
         description="The record's id in other datasets, keyed by dataset: acled, ucdp_ged, "
         "pax, wikidata... Each id names one record of a kind.",
         examples=[{"acled": "SYR1234"}],
+        json_schema_extra={"additionalProperties": False},  # keys must match the pattern
+    )
+
+
+def dataset_fields_field() -> Any:
+    """A record's `dataset_fields`: what the datasets it came from say that no field holds."""
+    return Field(
+        default_factory=dict,
+        max_length=300,
+        description="Each dataset's own fields that no field here holds, as `dataset:column` "
+        "and the value as the dataset gives it: kept so that nothing an import reads is lost.",
+        examples=[{"acled:disorder_type": "Political violence", "acled:source_scale": "National"}],
         json_schema_extra={"additionalProperties": False},  # keys must match the pattern
     )
 

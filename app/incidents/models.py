@@ -72,6 +72,7 @@ class Incident(Cited, Termed, Identified, RecordMixin, Base):
     # The language of `description`, and the description in other languages, by language.
     language: Mapped[str | None] = mapped_column(String(35))
     translations: Mapped[dict[str, str]] = mapped_column(JSONDocument, default=dict)
+    dataset_fields: Mapped[dict[str, str]] = mapped_column(JSONDocument, default=dict)
     # killed.best, or -1 when unknown: a non-null key for sorting by the dead, most first.
     killed_rank: Mapped[int] = mapped_column(default=-1)
     casualty_notes: Mapped[str | None] = mapped_column(Text)

@@ -54,7 +54,8 @@ INCIDENT_SHAPE = Shape(
              for bound in ("low", "best", "high")),
            Incident.casualty_notes, Incident.aggregate, Incident.event_count, Incident.weapons,
            Incident.tags, Incident.verification, Incident.violated_agreement_id,
-           Agreement.title.label("violated_agreement_title"), Incident.external_ids)
+           Agreement.title.label("violated_agreement_title"), Incident.external_ids,
+           Incident.dataset_fields)
     .outerjoin(Agreement, Agreement.id == Incident.violated_agreement_id),
     actors=Linked(
         select(IncidentActor.incident_id, IncidentActor.actor_id, Actor.name.label("actor_name"),

@@ -12,6 +12,7 @@ from app.core.dates import DatePrecision, DateRange, UtcDateTime
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
+    DatasetFieldKey,
     ExternalIdFilter,
     ExternalIds,
     Label,
@@ -23,6 +24,7 @@ from app.core.schemas import (
     ReadPart,
     SearchText,
     Unique,
+    dataset_fields_field,
     external_ids_field,
     many,
     ordered_after,
@@ -231,6 +233,7 @@ class IncidentCreate(ApiModel):
     verification: Verification = Field("reported", description="How well it is established.")
     violated_agreement_id: uuid.UUID | None = Field(None, description="Agreement it violated.")
     external_ids: ExternalIds = external_ids_field()
+    dataset_fields: dict[DatasetFieldKey, LongText] = dataset_fields_field()
     citations: list[CitationIn] = citations_field()
 
     _end_after_start = ordered_after("end_date", "start_date")
@@ -307,6 +310,7 @@ class IncidentRead(ReadModel):
     violated_agreement_id: uuid.UUID | None
     violated_agreement_title: str | None
     external_ids: dict[str, str]
+    dataset_fields: dict[str, str]
     citations: list[CitationRead]
 
 

@@ -28,6 +28,7 @@ class IncidentService(RecordService[Incident, IncidentCreate, IncidentQuery]):
             record, data, "type", "sub_type", "description", "language", "translations",
             "start_date", "end_date", "date_precision", "casualty_notes", "aggregate",
             "event_count", "weapons", "tags", "verification", "violated_agreement_id",
+            "dataset_fields",
         )  # fmt: skip
         record.place = Place(**data.place.model_dump())
         set_terms(record, data.place.name, data.place.district, data.place.governorate)

@@ -21,6 +21,22 @@ class Source(Identified, RecordMixin, Base):
     language: Mapped[str | None] = mapped_column(String(35))
     author: Mapped[str | None] = mapped_column(String(300))
 
+    links: Mapped[list["SourceLink"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="SourceLink.position"
+    )
+
+
+class SourceLink(Base):
+    """Another address of a source: its PDF, an archive copy, a dataset's files."""
+
+    __tablename__ = "source_links"
+    __table_args__ = (PrimaryKeyConstraint("source_id", "position"),)
+
+    source_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    url: Mapped[str] = mapped_column(String(2048))
+    kind: Mapped[str] = mapped_column(String(16))
+
 
 class Citation:
     """One citation of a source by a record, with the excerpt that carries the fact."""

@@ -4,7 +4,7 @@ from sqlalchemy import Select, select
 
 from app.core.records import UnfilteredRepository
 from app.core.shapes import Linked, Shape
-from app.sources.models import Cited, Source, citation_rows
+from app.sources.models import Cited, Source, SourceLink, citation_rows
 from app.sources.schemas import SourceQuery, SourceRead
 
 SOURCE_SHAPE = Shape(
@@ -12,6 +12,9 @@ SOURCE_SHAPE = Shape(
     select(Source.id, Source.created_at, Source.updated_at, Source.version, Source.title,
            Source.publisher, Source.url, Source.published_at, Source.kind, Source.language,
            Source.author, Source.external_ids),
+    links=Linked(
+        select(SourceLink.source_id, SourceLink.url, SourceLink.kind), [SourceLink.position]
+    ),
 )  # fmt: skip
 
 

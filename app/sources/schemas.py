@@ -1,6 +1,6 @@
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -15,6 +15,7 @@ from app.core.schemas import (
     PatchModel,
     ReadModel,
     ReadPart,
+    Unique,
     Url,
     external_ids_field,
     many,
@@ -29,14 +30,29 @@ SourceKind = Literal[
     "ngo_report",
     "social_media",
     "transcript",
+    "dataset",
     "other",
 ]
+LinkKind = Literal["page", "pdf", "archive", "data", "other"]
+
+
+class LinkIn(ApiModel):
+    url: Url = Field(description="The address.")
+    kind: LinkKind = Field("page", description="What it leads to: page, pdf, archive copy, data.")
+
+
+class LinkRead(ReadPart):
+    url: str
+    kind: LinkKind
 
 
 class SourceCreate(ApiModel):
     title: Name = Field(description="Title of the article, report or post.")
     publisher: Name | None = Field(None, description="Who published it, e.g. EA WorldView.")
     url: Url | None = Field(None, description="Where it can be read.")
+    links: Annotated[list[LinkIn], Unique] = many(
+        "Other addresses: its PDF, an archive copy, a dataset's files."
+    )
     published_at: UtcDateTime | None = Field(None, description="When it was published (UTC).")
     kind: SourceKind = Field(description="What sort of source it is.")
     language: LanguageTag | None = Field(None, description="BCP 47 language tag, e.g. en, ar.")
@@ -53,6 +69,7 @@ class SourceRead(ReadModel):
     title: str
     publisher: str | None
     url: str | None
+    links: list[LinkRead]
     published_at: datetime | None
     kind: SourceKind
     language: str | None

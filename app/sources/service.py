@@ -1,7 +1,7 @@
 from typing import Any
 
 from app.core.records import RecordService, set_columns
-from app.sources.models import Cited, Source, citation_rows
+from app.sources.models import Cited, Source, SourceLink, citation_rows
 from app.sources.repository import SourceRepository
 from app.sources.schemas import CitationIn, SourceCreate, SourceQuery
 
@@ -15,6 +15,9 @@ class SourceService(RecordService[Source, SourceCreate, SourceQuery]):
     def apply(self, record: Source, data: SourceCreate) -> None:
         set_columns(record, data, "title", "publisher", "url", "published_at", "kind", "language",
                     "author")  # fmt: skip
+        record.links = [
+            SourceLink(position=i, **link.model_dump()) for i, link in enumerate(data.links)
+        ]
         self.identify(record, data.external_ids)
 
 

@@ -104,6 +104,7 @@ KHAN_SHAYKHUN = {
     "weapons": ["chemical_weapons", "sarin"],
     "tags": ["ucdp_ged", "opcw_confirmed"],
     "external_ids": {"ucdp_ged": "185329"},
+    "dataset_fields": {"ucdp_ged:conflict_name": "Syria: Government", "ucdp_ged:where_prec": "1"},
 }  # fmt: skip
 
 
@@ -157,6 +158,11 @@ async def test_each_category_and_outcome_is_counted_once(client):
     backwards = [{"category": "civilians", "low": 5, "best": 3}]
     body = {**body, "casualties": backwards}
     assert_problem(await client.post("/v1/incidents", json=body), 422, "casualties.0.best")
+
+
+async def test_dataset_fields_are_named_dataset_colon_column(client):
+    body = {"type": "shelling", "start_date": "2017-01-23", "dataset_fields": {"notes": "x"}}
+    assert_problem(await client.post("/v1/incidents", json=body), 422, "dataset_fields.notes.[key]")
 
 
 async def test_translations_are_keyed_by_language_tag(client):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.helpers import all_pages, assert_problem
+from tests.helpers import all_pages, assert_problem, read_csv
 
 pytestmark = pytest.mark.anyio
 
@@ -23,3 +23,27 @@ async def test_every_seed_record_cites_it_with_its_title(client):
 async def test_language_is_a_language_tag(client):
     body = {"title": "t", "kind": "other", "language": "not a language"}
     assert_problem(await client.post("/v1/sources", json=body), 422, "language")
+
+
+async def test_a_source_keeps_its_page_its_pdf_and_an_archive_copy(client):
+    links = [
+        {"url": "https://www.peaceagreements.org/view/2092", "kind": "pdf"},
+        {"url": "https://web.archive.org/web/2017/https://example.org/a", "kind": "archive"},
+    ]
+    body = {"title": "Wadi Barada agreement", "kind": "other",
+            "url": "https://www.peaceagreements.org/wview/2092", "links": links}  # fmt: skip
+    created = await client.post("/v1/sources", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["links"] == links
+    exported = await client.get("/v1/sources", params={"format": "csv", "fields": "links"})
+    assert read_csv(exported)[-1]["links"] == (
+        "url: https://www.peaceagreements.org/view/2092, kind: pdf; "
+        "url: https://web.archive.org/web/2017/https://example.org/a, kind: archive"
+    )
+
+
+async def test_a_dataset_release_is_a_source(client):
+    body = {"title": "ACLED Syria export, 2017-01-27", "kind": "dataset", "publisher": "ACLED"}
+    created = await client.post("/v1/sources", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["kind"] == "dataset"
