@@ -1,8 +1,11 @@
-"""Command line: `python -m app serve | migrate | load-demo | keys create|list|revoke`."""
+"""Command line: `python -m app serve | migrate | load-demo | import | keys create|list|revoke`."""
 
 import argparse
+import json
 import re
 import sys
+from pathlib import Path
+from typing import get_args
 
 import uvicorn
 from pydantic import ValidationError
@@ -12,6 +15,9 @@ from app.core.database import Database, build_engine
 from app.core.errors import AppError
 from app.core.migrations import upgrade
 from app.demo.loader import load_demo, load_demo_if_empty
+from app.imports.progress import watched
+from app.imports.schemas import ImportFormat, ImportMode
+from app.imports.service import import_file
 from app.keys.schemas import PREFIX_PATTERN, SCOPES, KeyCreate
 from app.keys.service import create_key, list_keys, revoke_key
 
@@ -33,6 +39,32 @@ def load_demo_data(force: bool) -> None:
         print("database already holds data: demo dataset not loaded (use --force)")
     else:
         print("demo dataset loaded: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+def import_dataset(args: argparse.Namespace) -> None:
+    """Import a file, print what became of it, and fail (status 1) if nothing was written."""
+    path = Path(args.file)
+    pins = json.loads(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else {}
+    engine = build_engine(get_settings().database_url)
+    try:
+        with watched(path) as (stream, progress):
+            report = import_file(Database(engine), stream, args.format, file_name=path.name,
+                                 mode=args.mode, pins=pins, progress=progress)  # fmt: skip
+    except UnicodeDecodeError as exc:
+        sys.exit(f"error: {path.name} is not UTF-8 text ({exc.reason} at byte {exc.start})")
+    finally:
+        engine.dispose()
+    if args.report:
+        Path(args.report).write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    print(f"{report.status}: {report.rows} rows, {report.created} created, {report.updated} "
+          f"updated, {report.unchanged} unchanged, {report.skipped_deleted} deleted here, "
+          f"{report.bad} bad; actors: {len(report.actors.matched)} matched, "
+          f"{len(report.actors.created)} created, {len(report.actors.ambiguous)} ambiguous; "
+          f"{report.missing.count} stored records not in the file")  # fmt: skip
+    for refused in report.bad_rows[:20]:
+        print(f"  line {refused.line}: {refused.reason}")
+    if report.status == "failed":
+        sys.exit(1)
 
 
 def keys(args: argparse.Namespace) -> None:
@@ -78,6 +110,15 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply every database migration")
     demo = commands.add_parser("load-demo", help="load the seed article's records if empty")
     demo.add_argument("--force", action="store_true", help="load even if data exists")
+    imports = commands.add_parser("import", help="import a dataset's file: ACLED, UCDP GED")
+    imports.add_argument("file", help="the CSV file, as the dataset publishes it")
+    imports.add_argument("--format", required=True, choices=get_args(ImportFormat))
+    imports.add_argument(
+        "--mode", default="all-or-nothing", choices=get_args(ImportMode),
+        help="all-or-nothing (default): write nothing if any row is bad; skip-bad: write the rest",
+    )  # fmt: skip
+    imports.add_argument("--mapping", help='a JSON file pinning names to actors: {"name": "id"}')
+    imports.add_argument("--report", help="write the whole report, as JSON, to this file")
     key_commands = commands.add_parser("keys", help="create, list or revoke API keys")
     key_actions = key_commands.add_subparsers(dest="action", required=True)
     create = key_actions.add_parser("create", help="create a key and print its token once")
@@ -93,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         migrate()
     elif args.command == "keys":
         keys(args)
+    elif args.command == "import":
+        import_dataset(args)
     else:
         load_demo_data(args.force)
 

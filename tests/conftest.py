@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
 from app.core.database import Database, build_engine
 from app.demo.loader import load_demo
 from app.keys.schemas import KeyCreate
@@ -64,6 +64,18 @@ def engine_and_tokens() -> Iterator[tuple[Engine, dict[str, str]]]:
         engine = build_engine(url)
         yield engine, tokens
         engine.dispose()
+
+
+@pytest.fixture
+def committed_demo(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A database of the test's own holding the demo dataset, which the command line (run in
+    the test's process, on DATABASE_URL) commits to: its URL."""
+    template, _ = built_once("demo", _demo)
+    with fresh_database_url(template) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        get_settings.cache_clear()
+        yield url
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -82,6 +82,24 @@ def _as_uuid(text: str) -> uuid.UUID | None:
         return None
 
 
+# Scores of `_ranked_matches` that name an actor exactly: its name, or one of its aliases.
+EXACT = 1
+
+
+def best_matches(session: Session, text: str, limit: int = 10) -> list[tuple[uuid.UUID, str, int]]:
+    """The live actors `text` names, best first as `q` ranks them: (id, name, score), a score
+    up to EXACT meaning the name or an alias is exactly `text` (folded)."""
+    ranked = _ranked_matches(text)
+    found = (
+        select(Actor.id, Actor.name, ranked.c.score)
+        .join(ranked, ranked.c.record_id == Actor.id)
+        .where(Actor.deleted_at.is_(None))
+        .order_by(ranked.c.score, *(key.expression for key in BY_NAME))
+        .limit(limit)
+    )
+    return [(actor_id, name, score) for actor_id, name, score in session.execute(found)]
+
+
 # Kinds of affiliation that make an actor one of another's people.
 MEMBERSHIP = ("member_of", "leads", "represents", "part_of")
 

@@ -1,0 +1,234 @@
+"""An import: a dataset's file read row by row and written through the services, so that every
+record passes the API's validation and every change is in the history, signed by the import.
+
+Each record keeps its id in the dataset (`external_ids`): a row whose id is stored already
+updates that record (and changes nothing if nothing changed), a row of a record deleted here is
+skipped, and the records the file lacks are reported, never deleted.
+
+`all-or-nothing` writes in one transaction, and none of it once a row is bad (the rest is still
+read, so the report lists every bad row); `skip-bad` commits every BATCH rows, each row on a
+savepoint of its own, so an interrupted import leaves what the batches before it wrote.
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.core.changelog import CHANGED_BY
+from app.core.database import Database
+from app.core.errors import AppError
+from app.core.identifiers import external_id_rows, holders
+from app.core.records import RecordService
+from app.imports.formats import FORMATS, BadRow, Format, Parsed, rows
+from app.imports.mappings import ACLED_OLD_COLUMNS
+from app.imports.reconcile import Reconciler
+from app.imports.schemas import (
+    REPORT_ITEMS,
+    ActorNames,
+    ImportFormat,
+    ImportMode,
+    ImportReport,
+    Missing,
+    RefusedRow,
+)
+from app.incidents.schemas import IncidentUpdate
+from app.incidents.service import IncidentService
+from app.sources.models import Source
+from app.sources.schemas import SourceCreate
+from app.sources.service import SourceService
+
+BATCH = 500
+# The collection a format's rows become: its service and its partial-update schema.
+WRITERS: dict[str, tuple[type[RecordService[Any, Any, Any]], type[Any]]] = {
+    "incidents": (IncidentService, IncidentUpdate),
+}
+RENAMES = {"acled": ACLED_OLD_COLUMNS}
+WRITES = ("created", "updated", "unchanged", "deleted")
+Progress = Callable[[int], None]
+
+
+class Importer:
+    """One import's writes and its tally, on one session."""
+
+    def __init__(self, session: Session, form: Format, mode: ImportMode, pins: dict[str, str]):
+        self.session = session
+        self.form = form
+        self.mode = mode
+        service_class, self.update_schema = WRITERS[form.collection]
+        self.service = service_class(session)
+        self.reconciler = Reconciler(session, pins)
+        self.counts = dict.fromkeys(("rows", *WRITES), 0)
+        self.refused: list[RefusedRow] = []
+        self.bad = 0
+        self.seen: set[str] = set()
+        self._source: uuid.UUID | None = None
+
+    @property
+    def writing(self) -> bool:
+        return self.mode == "skip-bad" or self.bad == 0
+
+    def take(self, line: int, row: dict[str, str]) -> None:
+        """Read one row and, while writing, write it; a bad row is tallied with its reason."""
+        self.counts["rows"] += 1
+        try:
+            if "" in row:
+                raise BadRow(row[""])
+            parsed = self.form.read(row)
+            self.seen.add(parsed.external_id[1])
+            body = self._with_actors(parsed) if self.writing else parsed.body
+            if self.writing:
+                self._write_alone(parsed.external_id, body)
+            else:
+                self.service.create_schema.model_validate(body)
+        except (BadRow, AppError) as exc:
+            self._refuse(line, str(exc.detail if isinstance(exc, AppError) else exc))
+        except ValidationError as exc:
+            self._refuse(line, _reasons(exc))
+
+    def _refuse(self, line: int, reason: str) -> None:
+        self.bad += 1
+        if len(self.refused) < REPORT_ITEMS:
+            self.refused.append(RefusedRow(line=line, reason=reason))
+
+    def _with_actors(self, parsed: Parsed) -> dict[str, Any]:
+        """The body with its actors reconciled (new ones created outside the row's savepoint,
+        so that a later row may name them even if this one fails) and the dataset cited."""
+        actors = [{"actor_id": str(self.reconciler.actor_for(mention)), "role": mention.role}
+                  for mention in parsed.mentions]  # fmt: skip
+        unique = list({(actor["actor_id"], actor["role"]): actor for actor in actors}.values())
+        return parsed.body | {"actors": unique, "citations": [{"source_id": str(self.source)}]}
+
+    def _write_alone(self, pair: tuple[str, str], body: dict[str, Any]) -> None:
+        if self.mode == "all-or-nothing":
+            self._write(pair, body)
+            return
+        try:
+            with self.session.begin_nested():
+                self._write(pair, body)
+        except IntegrityError as exc:
+            raise BadRow(f"conflicts with data already stored: {exc.orig}") from exc
+
+    def _write(self, pair: tuple[str, str], body: dict[str, Any]) -> None:
+        held = holders(self.session, self.service.repository.model, [pair]).get(pair)
+        if held is None:
+            self.service.create(self.service.create_schema.model_validate(body))
+            self.counts["created"] += 1
+            return
+        current = self.service.repository.locked(held)
+        if current is None:
+            self.counts["deleted"] += 1
+            return
+        kept = [citation.model_dump(mode="json") for citation in
+                self.service.snapshot(current).citations
+                if citation.source_id != self.source]  # fmt: skip
+        patch = self.update_schema.model_validate(body | {"citations": body["citations"] + kept})
+        version = current.version
+        written = self.service.update(held, patch)
+        self.counts["updated" if written["version"] != version else "unchanged"] += 1
+
+    @property
+    def source(self) -> uuid.UUID:
+        """The dataset itself, as the source every record read from it cites."""
+        if self._source is None:
+            ((pair, value),) = self.form.source["external_ids"].items()
+            held = holders(self.session, Source, [(pair, value)]).get((pair, value))
+            if held is None:
+                created = SourceService(self.session).create(SourceCreate(**self.form.source))
+                held = uuid.UUID(created["id"])
+            self._source = held
+        return self._source
+
+    def missing(self) -> Missing:
+        """The stored records of this dataset that the file lacks."""
+        row = external_id_rows(self.service.repository.model)
+        stored = self.session.scalars(
+            select(row.value).where(row.dataset == self.form.dataset).order_by(row.value)
+        )
+        lacking = [value for value in stored if value not in self.seen]
+        return Missing(count=len(lacking), external_ids=lacking[:REPORT_ITEMS])
+
+    def report(self, file_name: str) -> ImportReport:
+        """The report; a failed import wrote nothing, so it counts no writes and names no
+        actor it made (only the kind each new name would have had)."""
+        names = self.reconciler.report
+        counts = self.counts if self.writing else self.counts | dict.fromkeys(WRITES, 0)
+        created = names.created if self.writing else {
+            name: {"kind": made["kind"]} for name, made in names.created.items()
+        }  # fmt: skip
+        return ImportReport(
+            format=self.form.name,  # type: ignore[arg-type]  # FORMATS is keyed by ImportFormat
+            file=file_name,
+            mode=self.mode,
+            status="succeeded" if self.writing else "failed",
+            rows=counts["rows"],
+            created=counts["created"],
+            updated=counts["updated"],
+            unchanged=counts["unchanged"],
+            skipped_deleted=counts["deleted"],
+            bad=self.bad,
+            bad_rows=self.refused,
+            actors=ActorNames(
+                matched=_first(names.matched),
+                created=_first(created),
+                ambiguous=_first(names.ambiguous),
+            ),
+            missing=self.missing(),
+        )
+
+
+def import_file(
+    database: Database,
+    lines: Iterable[str],
+    form: ImportFormat,
+    *,
+    file_name: str,
+    mode: ImportMode = "all-or-nothing",
+    pins: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a dataset's file (its lines of text) and report on it; in `all-or-nothing` mode a
+    bad row leaves the database as it was."""
+    chosen = FORMATS[form]
+    with database.writer_sessions() as session:
+        session.info[CHANGED_BY] = f"import {chosen.name}: {file_name}"[:100]
+        importer = Importer(session, chosen, mode, pins or {})
+        for line, row in rows(lines, RENAMES.get(chosen.dataset)):
+            importer.take(line, row)
+            if importer.counts["rows"] % BATCH == 0:
+                _end_batch(session, mode, importer.counts["rows"], progress)
+        report = importer.report(file_name)
+        if importer.writing:
+            session.commit()
+        else:
+            session.rollback()
+    if progress is not None:
+        progress(report.rows)
+    return report
+
+
+def _end_batch(session: Session, mode: ImportMode, done: int, progress: Progress | None) -> None:
+    """Commit the batch (skip-bad) or only flush it, and let go of its objects: memory stays
+    flat whatever the file's size."""
+    if mode == "skip-bad":
+        session.commit()
+    else:
+        session.flush()
+    session.expunge_all()
+    if progress is not None:
+        progress(done)
+
+
+def _first(named: dict[str, Any]) -> dict[str, Any]:
+    return dict(list(named.items())[:REPORT_ITEMS])
+
+
+def _reasons(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or 'row'}: {error['msg']}"
+        for error in exc.errors()
+    )
