@@ -19,6 +19,7 @@ from app.core.config import Settings, get_settings
 from app.core.database import Database, build_engine
 from app.core.errors import install_error_handlers, problem_responses
 from app.history.router import router as changes_router
+from app.imports.router import router as imports_router
 from app.incidents.router import router as incidents_router
 from app.keys.router import router as keys_router
 from app.negotiations.router import router as negotiations_router
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_middleware(app, settings)
     app.include_router(health_router)
     app.include_router(keys_router)
+    app.include_router(imports_router)
     for router in (
         sources_router,
         timeline_router,

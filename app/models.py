@@ -4,6 +4,7 @@ from app.actors.models import Actor, ActorAlias, Affiliation
 from app.api.idempotency import IdempotentRequest
 from app.core.changelog import Change
 from app.core.database import Base
+from app.imports.models import ImportJob
 from app.incidents.models import CasualtyCount, Incident, IncidentActor
 from app.keys.models import ApiKey
 from app.negotiations.models import (
@@ -27,6 +28,7 @@ __all__ = [
     "CasualtyCount",
     "Change",
     "IdempotentRequest",
+    "ImportJob",
     "Incident",
     "IncidentActor",
     "NegotiationProcess",

@@ -46,19 +46,22 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Refuse bodies over `limit` bytes with a 413 problem, declared length or not."""
+    """Refuse bodies over `limit` bytes (`limits` by path) with a 413 problem, declared
+    length or not."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, limits: dict[str, int]) -> None:
         self.app = app
-        self.limit = limit
+        self.default = limit
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limits.get(scope["path"], self.default)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, send, limit)
             return
         received = 0
         too_large = False
@@ -67,7 +70,7 @@ class BodyLimit:
             nonlocal received, too_large
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
+            if received > limit:
                 too_large = True
                 return {"type": "http.disconnect"}
             return message
@@ -83,10 +86,10 @@ class BodyLimit:
 
         await self.app(scope, counting_receive, guarded_send)
         if too_large and not started:
-            await self._refuse(scope, send)
+            await self._refuse(scope, send, limit)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        detail = f"The request body is over the {self.limit:,}-byte limit."
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        detail = f"The request body is over the {limit:,}-byte limit."
         await send_problem(send, scope["path"], 413, detail)
 
 
@@ -97,7 +100,11 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
         verified=app.state.verified_keys,
         is_live_key=partial(key_is_live, app.state.database),
     )
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        limits={"/v1/imports": settings.import_max_bytes},
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_000_000, ge=1, description="Largest request body accepted; a larger one is 413."
     )
+    import_max_bytes: int = Field(
+        2_000_000_000, ge=1, description="Largest file `POST /v1/imports` accepts; larger is 413."
+    )
     require_read_key: bool = Field(
         False, description="Whether reads need an API key too (writes always do)."
     )

@@ -1,6 +1,10 @@
-from typing import Literal
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.core.schemas import ApiModel, Name
 
 ImportFormat = Literal["acled", "ucdp-ged"]
 ImportMode = Literal["all-or-nothing", "skip-bad"]
@@ -42,3 +46,47 @@ class ImportReport(BaseModel):
     bad_rows: list[RefusedRow] = Field(description="The rows refused, with their reasons.")
     actors: ActorNames
     missing: Missing
+
+
+# `name=actor-id`: a name the file uses, pinned to an actor (the last `=` splits).
+Pin = Annotated[str, StringConstraints(pattern=r"^.+=[0-9a-fA-F-]{36}$", max_length=400)]
+JobStatus = Literal["queued", "running", "succeeded", "failed"]
+
+
+class ImportRequest(ApiModel):
+    """How to read the file sent as the body."""
+
+    format: ImportFormat = Field(description="The dataset the file comes from.")
+    mode: ImportMode = Field(
+        "all-or-nothing",
+        description="`all-or-nothing`: nothing written if any row is bad; `skip-bad`: the rest.",
+    )
+    file_name: Name = Field("upload.csv", description="The file's name, for the report.")
+    pin: list[Pin] = Field(
+        [], max_length=500, description="`name=actor-id`: the actor a name in the file means."
+    )
+
+    def pins(self) -> dict[str, str]:
+        return dict(pair.rsplit("=", 1) for pair in self.pin)
+
+
+class ImportJobRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    format: ImportFormat
+    mode: ImportMode
+    file_name: str
+    size_bytes: int
+    status: JobStatus = Field(
+        description="queued, running, then succeeded or failed (see `report` and `error`)."
+    )
+    rows: int = Field(description="Rows read so far.")
+    submitted_by: str | None = Field(description="The key that sent it.")
+    created_at: datetime
+    updated_at: datetime = Field(
+        description="Moves on with every batch: a running job whose clock stopped lost its worker."
+    )
+    finished_at: datetime | None
+    report: ImportReport | None = Field(description="Once finished: the import's report.")
+    error: str | None = Field(description="Why it stopped, if the file could not be read.")

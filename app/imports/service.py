@@ -10,8 +10,10 @@ read, so the report lists every bad row); `skip-bad` commits every BATCH rows, e
 savepoint of its own, so an interrupted import leaves what the batches before it wrote.
 """
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,19 +22,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.changelog import CHANGED_BY
-from app.core.database import Database
+from app.core.database import Database, utcnow
 from app.core.errors import AppError
 from app.core.identifiers import external_id_rows, holders
 from app.core.records import RecordService
 from app.imports.formats import FORMATS, BadRow, Format, Parsed, rows
 from app.imports.mappings import ACLED_OLD_COLUMNS
+from app.imports.models import ImportJob
 from app.imports.reconcile import Reconciler
+from app.imports.repository import job, record_progress
 from app.imports.schemas import (
     REPORT_ITEMS,
     ActorNames,
     ImportFormat,
+    ImportJobRead,
     ImportMode,
     ImportReport,
+    ImportRequest,
     Missing,
     RefusedRow,
 )
@@ -42,6 +48,7 @@ from app.sources.models import Source
 from app.sources.schemas import SourceCreate
 from app.sources.service import SourceService
 
+logger = logging.getLogger(__name__)
 BATCH = 500
 # The collection a format's rows become: its service and its partial-update schema.
 WRITERS: dict[str, tuple[type[RecordService[Any, Any, Any]], type[Any]]] = {
@@ -232,3 +239,47 @@ def _reasons(exc: ValidationError) -> str:
         f"{'.'.join(str(part) for part in error['loc']) or 'row'}: {error['msg']}"
         for error in exc.errors()
     )
+
+
+def submit(session: Session, request: ImportRequest, size: int, by: str | None) -> ImportJob:
+    """Queue an import of a file already received (`size` bytes)."""
+    queued = ImportJob(format=request.format, mode=request.mode, file_name=request.file_name,
+                       size_bytes=size, submitted_by=by)  # fmt: skip
+    session.add(queued)
+    session.flush()
+    return queued
+
+
+def run_job(database: Database, job_id: uuid.UUID, path: Path, pins: dict[str, str]) -> None:
+    """Run a queued import (in a worker thread), its progress and its end kept in its job; the
+    file received goes once it is read."""
+    with database.sessions() as session:
+        queued = ImportJobRead.model_validate(job(session, job_id))
+        record_progress(session, job_id, status="running")
+        session.commit()
+
+    def progress(rows: int) -> None:
+        with database.sessions() as session:
+            record_progress(session, job_id, rows=rows)
+            session.commit()
+
+    outcome: dict[str, Any]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as text:
+            report = import_file(database, text, queued.format, file_name=queued.file_name,
+                                 mode=queued.mode, pins=pins, progress=progress)  # fmt: skip
+        outcome = {"status": report.status, "rows": report.rows,
+                   "report": report.model_dump(mode="json")}  # fmt: skip
+    except UnicodeDecodeError as exc:
+        outcome = {
+            "status": "failed",
+            "error": f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+        }
+    except Exception:
+        logger.exception("import %s failed", job_id)
+        outcome = {"status": "failed", "error": "An unexpected error stopped the import."}
+    finally:
+        path.unlink(missing_ok=True)
+    with database.sessions() as session:
+        record_progress(session, job_id, finished_at=utcnow(), **outcome)
+        session.commit()

@@ -33,7 +33,7 @@ def test_every_operation_declares_its_problem_statuses(path, method, operation):
         expected.add("503")
     if "{record_id}" in path:
         expected.add("404")
-    if method in ("post", "patch", "delete"):
+    if method in ("post", "patch", "delete") and path != "/v1/imports":  # a job conflicts with none
         expected.add("409")
     assert expected <= declared
     assert operation["operationId"] == re.sub(r"[^a-z_]", "", operation["operationId"])
