@@ -18,7 +18,15 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Connection, Label, SQLColumnExpression, bindparam, func
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Label,
+    SQLColumnExpression,
+    bindparam,
+    case,
+    func,
+)
 from sqlalchemy.orm import Session
 
 from app.core.database import AnyRow, AnySelect
@@ -145,17 +153,16 @@ class _Items:
         if self.model is None:
             return joined(rows, cell_text(values[0], None), list(self.linked.order))
         fields = self.model.model_fields
+        cells = {name: cell_text(columns[name], plain_type(info.annotation))
+                 for name, info in fields.items()}  # fmt: skip
         label = _label_of(list(fields))
         if label is None:
-            cells = {name: cell_text(columns[name], plain_type(info.annotation))
-                     for name, info in fields.items()}  # fmt: skip
             return joined(rows, unnamed(cells), list(self.linked.order))
-        details = [
-            cell_text(columns[name], plain_type(info.annotation))
-            for name, info in fields.items()
-            if _is_detail(name, label)
-        ]
-        return joined(rows, described(columns[label], details), list(self.linked.order))
+        details = [cell for name, cell in cells.items() if _is_detail(name, label)]
+        # An item whose name is unknown (a UN resolution, not recorded here) is told unnamed.
+        text = case((columns[label].is_(None), unnamed(cells)),
+                    else_=described(columns[label], details))  # fmt: skip
+        return joined(rows, text, list(self.linked.order))
 
 
 class Shape:
@@ -334,7 +341,7 @@ def csv_cell(value: Any) -> str:
 def _describe(item: JsonRow) -> str:
     """A nested item in words: its name, then its other facts in brackets."""
     label = _label_of(list(item))
-    if label is None:
+    if label is None or item[label] is None:
         return ", ".join(f"{key}: {csv_cell(value)}" for key, value in item.items())
     details = [
         csv_cell(value)

@@ -6,11 +6,22 @@ from sqlalchemy.orm import aliased
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.pagination import SortKey
-from app.core.records import RecordRepository, S, UnfilteredRepository, identified
+from app.core.records import (
+    RecordRepository,
+    S,
+    UnfilteredRepository,
+    any_of,
+    creation_order,
+    identified,
+    searched,
+    searched_order,
+)
 from app.core.shapes import IdsOf, Linked, Shape
 from app.negotiations.models import (
+    THIRD_PARTY_ROLES,
     Agreement,
     AgreementActor,
+    AgreementRelation,
     NegotiationProcess,
     NegotiationSession,
     Participant,
@@ -38,6 +49,7 @@ SORTS = {
 }
 OnBehalfOf = aliased(Actor, name="on_behalf_of")
 
+AGREEMENT_SORTS: dict[str | None, list[SortKey]] = {None: creation_order(Agreement)}
 PROCESS_SHAPE = Shape(
     ProcessRead,
     select(NegotiationProcess.id, NegotiationProcess.created_at, NegotiationProcess.updated_at,
@@ -75,17 +87,44 @@ def _signatories(role: str) -> Linked:
     )
 
 
+Related = aliased(Agreement, name="related_agreement")
 AGREEMENT_SHAPE = Shape(
     AgreementRead,
     select(Agreement.id, Agreement.created_at, Agreement.updated_at, Agreement.version,
-           Agreement.title, Agreement.kind, Agreement.date, Agreement.session_id,
-           NegotiationSession.name.label("session_name"), Agreement.summary,
-           Agreement.external_ids)
+           Agreement.title, Agreement.kind, Agreement.stage, Agreement.date,
+           Agreement.valid_from, Agreement.valid_to, Agreement.process_id,
+           NegotiationProcess.name.label("process_name"), Agreement.session_id,
+           NegotiationSession.name.label("session_name"), Agreement.parties_described,
+           Agreement.third_parties_described, Agreement.countries, Agreement.summary,
+           Agreement.external_ids, Agreement.dataset_fields)
+    .outerjoin(NegotiationProcess, NegotiationProcess.id == Agreement.process_id)
     .outerjoin(NegotiationSession, NegotiationSession.id == Agreement.session_id),
     parties=IdsOf("party_actors"),
     party_actors=_signatories("party"),
     guarantors=IdsOf("guarantor_actors"),
     guarantor_actors=_signatories("guarantor"),
+    third_parties=Linked(
+        select(AgreementActor.agreement_id, AgreementActor.actor_id,
+               Actor.name.label("actor_name"), AgreementActor.role)
+        .join(Actor, Actor.id == AgreementActor.actor_id)
+        .where(AgreementActor.role.in_(THIRD_PARTY_ROLES)),
+        [AgreementActor.position],
+    ),
+    signatories=Linked(
+        select(AgreementActor.agreement_id, AgreementActor.actor_id,
+               Actor.name.label("actor_name"), AgreementActor.on_behalf_of_id,
+               OnBehalfOf.name.label("on_behalf_of_name"))
+        .join(Actor, Actor.id == AgreementActor.actor_id)
+        .outerjoin(OnBehalfOf, OnBehalfOf.id == AgreementActor.on_behalf_of_id)
+        .where(AgreementActor.role == "signatory"),
+        [AgreementActor.position],
+    ),
+    related=Linked(
+        select(AgreementRelation.owner_id, AgreementRelation.kind, AgreementRelation.agreement_id,
+               Related.title.label("agreement_title"), AgreementRelation.reference)
+        .outerjoin(Related, Related.id == AgreementRelation.agreement_id),
+        [AgreementRelation.position],
+    ),
     citations=cited(Agreement),
 )  # fmt: skip
 
@@ -123,9 +162,38 @@ class SessionRepository(RecordRepository[NegotiationSession, SessionQuery]):
         return [NegotiationSession.id.in_(select(Participant.session_id).where(*conditions))]
 
 
-class AgreementRepository(UnfilteredRepository[Agreement, AgreementQuery]):
+class AgreementRepository(RecordRepository[Agreement, AgreementQuery]):
     model = Agreement
     shape = AGREEMENT_SHAPE
+
+    def filtered(self, statement: S, query: AgreementQuery) -> S:
+        conditions = any_of(
+            (Agreement.process_id, query.process),
+            (Agreement.stage, query.stage),
+            (Agreement.kind, query.kind),
+        )
+        for names, roles in ((query.party, ("party",)),
+                             (query.third_party, ("guarantor", *THIRD_PARTY_ROLES))):  # fmt: skip
+            if names:
+                conditions.append(self._with_actors(names, roles))
+        if query.from_ is not None:
+            conditions.append(Agreement.date >= query.from_)
+        if query.to is not None:
+            conditions.append(Agreement.date <= query.to)
+        statement = identified(statement.where(*conditions), Agreement, query)
+        return searched(self.session, statement, Agreement, query.q)
+
+    def order(self, query: AgreementQuery) -> list[SortKey]:
+        """Oldest first, or by relevance first when searching with `q`."""
+        return searched_order(self.session, Agreement, query.q, None, AGREEMENT_SORTS)
+
+    def _with_actors(self, names: list[str], roles: tuple[str, ...]) -> ColumnElement[bool]:
+        """Agreements one of the named actors is in one of these roles in."""
+        linked = select(AgreementActor.agreement_id).where(
+            AgreementActor.actor_id.in_(actor_ids(self.session, names)),
+            AgreementActor.role.in_(roles),
+        )
+        return Agreement.id.in_(linked)
 
 
 def _dated(query: SessionQuery) -> list[ColumnElement[bool]]:

@@ -1,10 +1,12 @@
 import uuid
 
 from app.actors.models import Actor
+from app.core.dialect import index_document
 from app.core.records import Loc, RecordService, set_columns
 from app.negotiations.models import (
     Agreement,
     AgreementActor,
+    AgreementRelation,
     NegotiationProcess,
     NegotiationSession,
     Participant,
@@ -65,20 +67,49 @@ class AgreementService(RecordService[Agreement, AgreementCreate, AgreementQuery]
 
     def apply(self, record: Agreement, data: AgreementCreate) -> None:
         self.require(NegotiationSession, {("session_id",): data.session_id})
-        signatories = [("party", actor_id) for actor_id in data.parties] + [
-            ("guarantor", actor_id) for actor_id in data.guarantors
+        self.require(NegotiationProcess, {("process_id",): data.process_id})
+        self.require(Agreement, {("related", i, "agreement_id"): item.agreement_id
+                                 for i, item in enumerate(data.related)})  # fmt: skip
+        links = _actor_links(data)
+        references: dict[Loc, uuid.UUID | None] = {loc: actor for loc, _, actor, _ in links}
+        for i, signatory in enumerate(data.signatories):
+            references[("signatories", i, "on_behalf_of_id")] = signatory.on_behalf_of_id
+        self.require(Actor, references)
+        set_columns(
+            record, data, "title", "kind", "stage", "date", "valid_from", "valid_to",
+            "process_id", "session_id", "parties_described", "third_parties_described",
+            "countries", "summary", "dataset_fields",
+        )  # fmt: skip
+        record.actor_links = [
+            AgreementActor(position=i, role=role, actor_id=actor_id, on_behalf_of_id=party)
+            for i, (_, role, actor_id, party) in enumerate(links)
         ]
-        self.require(
-            Actor,
-            {
-                **{("parties", i): actor_id for i, actor_id in enumerate(data.parties)},
-                **{("guarantors", i): actor_id for i, actor_id in enumerate(data.guarantors)},
-            },
-        )
-        set_columns(record, data, "title", "kind", "date", "session_id", "summary")
-        record.signatories = [
-            AgreementActor(position=i, role=role, actor_id=actor_id)
-            for i, (role, actor_id) in enumerate(signatories)
+        record.related_links = [
+            AgreementRelation(position=i, **item.model_dump())
+            for i, item in enumerate(data.related)
         ]
         self.identify(record, data.external_ids)
         cite(self, record, data.citations)
+
+    def index(self, record: Agreement) -> None:
+        index_document(
+            self.session, "agreements", record.id, record.title, record.summary,
+            record.parties_described, record.third_parties_described,
+        )  # fmt: skip
+
+
+# Where an actor was given, its role, the actor and (for a signatory) the party signed for.
+ActorLink = tuple[Loc, str, uuid.UUID, uuid.UUID | None]
+
+
+def _actor_links(data: AgreementCreate) -> list[ActorLink]:
+    """Every actor the agreement names, in the order of its fields."""
+    return [
+        *((("parties", i), "party", actor_id, None) for i, actor_id in enumerate(data.parties)),
+        *((("guarantors", i), "guarantor", actor_id, None)
+          for i, actor_id in enumerate(data.guarantors)),
+        *((("third_parties", i, "actor_id"), item.role, item.actor_id, None)
+          for i, item in enumerate(data.third_parties)),
+        *((("signatories", i, "actor_id"), "signatory", item.actor_id, item.on_behalf_of_id)
+          for i, item in enumerate(data.signatories)),
+    ]  # fmt: skip
