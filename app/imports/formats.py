@@ -26,20 +26,26 @@ class BadRow(ValueError):
 
 @dataclass(frozen=True)
 class Mention:
-    """An actor a row names, in its role, with the kind a new actor would get."""
+    """An actor a row names, in its role, with the kind a new actor would get; a name in
+    free text (PA-X's parties) is only matched, never made an actor: the text keeps it."""
 
     name: str
     role: str
     kind: str
     external_id: tuple[str, str] | None = None  # the dataset's own actor id, where it has one
+    create: bool = True
 
 
 @dataclass
 class Parsed:
-    """One record read from a row: a create body without its actors, and the actors named."""
+    """One record read from a row: a create body without its actors, the actors named, and
+    the records it refers to, found by their ids in the dataset or created: its process, and
+    sources of its own (an agreement's text) that it cites beside the dataset."""
 
     body: dict[str, Any]
     mentions: list[Mention] = field(default_factory=list)
+    process: dict[str, Any] | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def external_id(self) -> tuple[str, str]:
@@ -47,16 +53,42 @@ class Parsed:
         return dataset, value
 
 
+# The actors a record names, reconciled: each mention and its actor's id.
+Resolved = list[tuple[Mention, str]]
+
+
 @dataclass(frozen=True)
 class Format:
-    """A dataset's file format: the collection its rows become, how a row is read, and the
-    source (the dataset itself) every record read from it cites."""
+    """A dataset's file format: the collection its rows become, how a row is read, how the
+    actors named go into the body, and the source (the dataset itself) every record cites."""
 
     name: str
     dataset: str
     collection: str
     read: Callable[[dict[str, str]], Parsed]
+    attach: Callable[[dict[str, Any], Resolved], dict[str, Any]]
     source: dict[str, Any]
+
+
+def incident_actors(body: dict[str, Any], resolved: Resolved) -> dict[str, Any]:
+    """An incident's actors in their roles, each actor once per role."""
+    actors = {(actor, mention.role): {"actor_id": actor, "role": mention.role}
+              for mention, actor in resolved}  # fmt: skip
+    return body | {"actors": list(actors.values())}
+
+
+def agreement_actors(body: dict[str, Any], resolved: Resolved) -> dict[str, Any]:
+    """An agreement's parties, guarantors and other third parties in their roles."""
+
+    def ids(role: str) -> list[str]:
+        return list(dict.fromkeys(actor for mention, actor in resolved if mention.role == role))
+
+    others = [(mention, actor) for mention, actor in resolved
+              if mention.role not in ("party", "guarantor")]  # fmt: skip
+    third = {(actor, mention.role): {"actor_id": actor, "role": mention.role}
+             for mention, actor in others}  # fmt: skip
+    return body | {"parties": ids("party"), "guarantors": ids("guarantor"),
+                   "third_parties": list(third.values())}  # fmt: skip
 
 
 def rows(
@@ -267,17 +299,87 @@ def _admin(name: str | None) -> str | None:
     return name
 
 
+PAX_USED = {"agtid", "agt", "dat", "stage", "part", "thrdpart", "pp", "ppname", "loc1iso",
+            "loc2iso", "pax_hyperlink", "pdf_hyperlink"}  # fmt: skip
+# "S/RES/2254 (2015)", "UNSC resolution 2254", "Resolution 2118 (2013)".
+UN_RESOLUTION = re.compile(r"(?:S/RES/|[Rr]esolution\s+)(\d{2,4})(?:\s*\((\d{4})\))?")
+
+
+def pax(row: dict[str, str]) -> Parsed:
+    """A PA-X agreement: its parties and third parties kept as the text names them, and
+    matched to actors where a name is exactly one's."""
+    stage = row.get("stage")
+    body: dict[str, Any] = {
+        "title": _required(row, "agt"),
+        "kind": mappings.PAX_KINDS.get(stage or "", mappings.PAX_DEFAULT_KIND),
+        "stage": looked_up(mappings.PAX_STAGES, stage, "stage"),
+        "date": _date(row.get("dat"), "dat"),
+        "parties_described": row.get("part"),
+        "third_parties_described": row.get("thrdpart"),
+        "countries": [row[column] for column in ("loc1iso", "loc2iso") if column in row],
+        "related": [{"kind": "un_resolution", "reference": _resolution(match)}
+                    for match in UN_RESOLUTION.finditer(row.get("othagr", ""))],
+        "external_ids": {"pax": _required(row, "agtid")},
+        "dataset_fields": _kept("pax", row, PAX_USED),
+    }  # fmt: skip
+    mentions = [Mention(name, "party", "other", create=False)
+                for name, _ in _named_in(row, "part")]  # fmt: skip
+    mentions += [Mention(name, _third_party_role(entry), "other", create=False)
+                 for name, entry in _named_in(row, "thrdpart")]  # fmt: skip
+    process = row.get("pp") and {"name": row.get("ppname") or f"PA-X process {row['pp']}",
+                                 "external_ids": {"pax": row["pp"]}}  # fmt: skip
+    return Parsed(body, mentions, process or None, _agreement_text(row))
+
+
+def _resolution(match: re.Match[str]) -> str:
+    number, year = match.groups()
+    return f"S/RES/{number} ({year})" if year else f"S/RES/{number}"
+
+
+def _named_in(row: dict[str, str], column: str) -> list[tuple[str, str]]:
+    """The actors a free-text cell names, one per `;` or line, each as matched (what is in
+    brackets left out: "Syrian National Coalition (SNC)") and as written."""
+    pieces = [piece.strip() for piece in re.split(r"[;\n]", row.get(column, ""))]
+    named = [(re.sub(r"\s*\([^)]*\)", "", piece).strip(" .,"), piece) for piece in pieces]
+    return [(name, piece) for name, piece in named if name]
+
+
+def _third_party_role(entry: str) -> str:
+    lowered = entry.lower()
+    return next((role for word, role in mappings.PAX_THIRD_PARTY_ROLES.items() if word in lowered),
+                "other")  # fmt: skip
+
+
+def _agreement_text(row: dict[str, str]) -> list[dict[str, Any]]:
+    """The agreement's own text on PA-X, its page and its PDF, as a source."""
+    page, pdf = row.get("pax_hyperlink"), row.get("pdf_hyperlink")
+    if page is None and pdf is None:
+        return []
+    links = [{"url": pdf, "kind": "pdf"}] if pdf and page else []
+    return [{"title": _required(row, "agt")[:300], "kind": "other", "publisher": "PA-X",
+             "url": page or pdf, "links": links,
+             "external_ids": {"pax": _required(row, "agtid")}}]  # fmt: skip
+
+
 FORMATS = {
     "acled": Format(
         name="acled", dataset="acled", collection="incidents", read=acled,
+        attach=incident_actors,
         source={"title": "ACLED: Armed Conflict Location & Event Data", "kind": "dataset",
                 "publisher": "ACLED", "url": "https://acleddata.com/",
                 "external_ids": {"dataset": "acled"}},
     ),
     "ucdp-ged": Format(
         name="ucdp-ged", dataset="ucdp_ged", collection="incidents", read=ucdp_ged,
+        attach=incident_actors,
         source={"title": "UCDP Georeferenced Event Dataset", "kind": "dataset",
                 "publisher": "Uppsala Conflict Data Program", "url": "https://ucdp.uu.se/",
                 "external_ids": {"dataset": "ucdp_ged"}},
+    ),
+    "pax": Format(
+        name="pax", dataset="pax", collection="agreements", read=pax, attach=agreement_actors,
+        source={"title": "PA-X Peace Agreements Database", "kind": "dataset",
+                "publisher": "University of Edinburgh", "url": "https://www.peaceagreements.org/",
+                "external_ids": {"dataset": "pax"}},
     ),
 }  # fmt: skip

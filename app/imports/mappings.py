@@ -150,3 +150,27 @@ UCDP_DEATHS = {
 
 # Words UCDP GED appends to administrative names, left off ours ("Idlib governorate").
 UCDP_ADMIN_SUFFIXES = (" governorate", " province", " district", " subdistrict", " nahiya")
+
+# PA-X `Stage` -> agreement `stage` (`StageSub` is kept in dataset_fields).
+PAX_STAGES = {
+    "Pre": "pre_negotiation",
+    "SubPar": "framework_partial",
+    "SubComp": "framework_comprehensive",
+    "Imp": "implementation",
+    "Ren": "renewal",
+    "Cea": "ceasefire",
+    "Oth": "other",
+}
+
+# PA-X `Stage` -> agreement `kind`: a ceasefire, else a peace agreement.
+PAX_KINDS = {"Cea": "ceasefire"}
+PAX_DEFAULT_KIND = "peace_agreement"
+
+# Words in a PA-X third party's entry -> its role (the first that appears; else "other").
+PAX_THIRD_PARTY_ROLES = {
+    "guarant": "guarantor",
+    "witness": "witness",
+    "mediat": "mediator",
+    "observ": "observer",
+    "facilitat": "facilitator",
+}

@@ -36,6 +36,7 @@ class ActorReport:
     matched: dict[str, dict[str, str]] = field(default_factory=dict)
     created: dict[str, dict[str, str]] = field(default_factory=dict)
     ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    unmatched: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Reconciler:
@@ -44,16 +45,17 @@ class Reconciler:
         self.actors = ActorService(session)
         self.report = ActorReport()
         self._pins = {match_key(name): actor for name, actor in pins.items()}
-        self._known: dict[str, uuid.UUID] = {}
+        self._known: dict[str, uuid.UUID | None] = {}
 
-    def actor_for(self, mention: Mention) -> uuid.UUID:
-        """The actor the mention means, created if there is none; BadRow if ambiguous."""
+    def actor_for(self, mention: Mention) -> uuid.UUID | None:
+        """The actor the mention means, created if there is none (BadRow if ambiguous); for a
+        name in free text, None unless it is exactly one actor's."""
         key = match_key(mention.name)
         if key not in self._known:
             self._known[key] = self._resolved(mention, key)
         return self._known[key]
 
-    def _resolved(self, mention: Mention, key: str) -> uuid.UUID:
+    def _resolved(self, mention: Mention, key: str) -> uuid.UUID | None:
         if key in self._pins:
             return self._pinned(mention.name, self._pins[key])
         if mention.external_id is not None:
@@ -64,6 +66,9 @@ class Reconciler:
         exact = [match for match in candidates if match[2] <= EXACT]
         if len(exact) == 1:
             return self._matched(mention.name, exact[0][0], exact[0][1])
+        if not mention.create:
+            self.report.unmatched[mention.name] = [name for _, name, _ in candidates]
+            return None
         if len(exact) > 1 or candidates:
             self.report.ambiguous[mention.name] = [name for _, name, _ in exact or candidates]
             raise BadRow(f"actor {mention.name!r} is ambiguous: pin it in a mapping file")

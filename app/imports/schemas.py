@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.schemas import ApiModel, Name
 
-ImportFormat = Literal["acled", "ucdp-ged"]
+ImportFormat = Literal["acled", "ucdp-ged", "pax"]
 ImportMode = Literal["all-or-nothing", "skip-bad"]
 # How many bad rows, names and missing ids a report lists (it counts them all).
 REPORT_ITEMS = 1000
@@ -26,6 +26,10 @@ class ActorNames(BaseModel):
     matched: dict[str, dict[str, str]] = Field(description="Name -> the actor it is.")
     created: dict[str, dict[str, str]] = Field(description="Name -> the actor made for it.")
     ambiguous: dict[str, list[str]] = Field(description="Name -> the actors it could be.")
+    unmatched: dict[str, list[str]] = Field(
+        description="Names in free text (PA-X's parties) no actor exactly is, kept as the text "
+        "gives them -> the actors they come close to."
+    )
 
 
 class ImportReport(BaseModel):

@@ -44,8 +44,8 @@ from app.imports.schemas import (
 )
 from app.incidents.schemas import IncidentUpdate
 from app.incidents.service import IncidentService
-from app.sources.models import Source
-from app.sources.schemas import SourceCreate
+from app.negotiations.schemas import AgreementUpdate
+from app.negotiations.service import AgreementService, ProcessService
 from app.sources.service import SourceService
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ BATCH = 500
 # The collection a format's rows become: its service and its partial-update schema.
 WRITERS: dict[str, tuple[type[RecordService[Any, Any, Any]], type[Any]]] = {
     "incidents": (IncidentService, IncidentUpdate),
+    "agreements": (AgreementService, AgreementUpdate),
 }
 RENAMES = {"acled": ACLED_OLD_COLUMNS}
 WRITES = ("created", "updated", "unchanged", "deleted")
@@ -103,12 +104,27 @@ class Importer:
             self.refused.append(RefusedRow(line=line, reason=reason))
 
     def _with_actors(self, parsed: Parsed) -> dict[str, Any]:
-        """The body with its actors reconciled (new ones created outside the row's savepoint,
-        so that a later row may name them even if this one fails) and the dataset cited."""
-        actors = [{"actor_id": str(self.reconciler.actor_for(mention)), "role": mention.role}
-                  for mention in parsed.mentions]  # fmt: skip
-        unique = list({(actor["actor_id"], actor["role"]): actor for actor in actors}.values())
-        return parsed.body | {"actors": unique, "citations": [{"source_id": str(self.source)}]}
+        """The body with its actors reconciled and the records it refers to found or made
+        (outside the row's savepoint, so that a later row may name them even if this one
+        fails), citing the dataset and its own sources."""
+        resolved = [(mention, str(actor)) for mention in parsed.mentions
+                    if (actor := self.reconciler.actor_for(mention)) is not None]  # fmt: skip
+        body = self.form.attach(parsed.body, resolved)
+        if parsed.process is not None:
+            body["process_id"] = str(self._found_or_made(ProcessService, parsed.process))
+        sources = [self.source, *(self._found_or_made(SourceService, s) for s in parsed.sources)]
+        return body | {"citations": [{"source_id": str(source)} for source in sources]}
+
+    def _found_or_made(self, service_class: type[RecordService[Any, Any, Any]],
+                       body: dict[str, Any]) -> uuid.UUID:  # fmt: skip
+        """The record of `service_class` holding the body's one external id, else a new one."""
+        service = service_class(self.session)
+        ((dataset, value),) = body["external_ids"].items()
+        pair = (dataset, value)
+        held = holders(self.session, service.repository.model, [pair]).get(pair)
+        if held is not None:
+            return held
+        return uuid.UUID(service.create(service.create_schema.model_validate(body))["id"])
 
     def _write_alone(self, pair: tuple[str, str], body: dict[str, Any]) -> None:
         if self.mode == "all-or-nothing":
@@ -130,9 +146,10 @@ class Importer:
         if current is None:
             self.counts["deleted"] += 1
             return
+        ours = {citation["source_id"] for citation in body["citations"]}
         kept = [citation.model_dump(mode="json") for citation in
                 self.service.snapshot(current).citations
-                if citation.source_id != self.source]  # fmt: skip
+                if str(citation.source_id) not in ours]  # fmt: skip
         patch = self.update_schema.model_validate(body | {"citations": body["citations"] + kept})
         version = current.version
         written = self.service.update(held, patch)
@@ -142,12 +159,7 @@ class Importer:
     def source(self) -> uuid.UUID:
         """The dataset itself, as the source every record read from it cites."""
         if self._source is None:
-            ((pair, value),) = self.form.source["external_ids"].items()
-            held = holders(self.session, Source, [(pair, value)]).get((pair, value))
-            if held is None:
-                created = SourceService(self.session).create(SourceCreate(**self.form.source))
-                held = uuid.UUID(created["id"])
-            self._source = held
+            self._source = self._found_or_made(SourceService, self.form.source)
         return self._source
 
     def missing(self) -> Missing:
@@ -183,6 +195,7 @@ class Importer:
                 matched=_first(names.matched),
                 created=_first(created),
                 ambiguous=_first(names.ambiguous),
+                unmatched=_first(names.unmatched),
             ),
             missing=self.missing(),
         )

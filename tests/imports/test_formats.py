@@ -261,3 +261,48 @@ async def test_an_interrupted_import_keeps_only_the_batches_before(client, datab
         client, "/v1/incidents", external_id=[f"acled:E{n}" for n in range(1, 6)]
     )
     assert sorted(row["external_ids"]["acled"] for row in found) == kept
+
+
+async def test_a_pax_agreement_keeps_its_text_and_matches_its_parties(client, database):
+    report = run(database, read("pax.csv"), "pax")
+    assert (report.status, report.created, report.bad) == ("succeeded", 2, 0), report.bad_rows
+    memo = (await client.get("/v1/agreements", params={"external_id": "pax:1913"})).json()["data"]
+    (memo,) = memo
+    assert (memo["kind"], memo["stage"], memo["date"]) == ("ceasefire", "ceasefire", "2017-05-04")
+    assert memo["parties_described"] == (
+        "Russian Federation; Islamic Republic of Iran; Republic of Turkey"
+    )
+    assert [actor["name"] for actor in memo["party_actors"]] == ["Russia", "Iran", "Turkey"]
+    united_nations = await actor_id(client, "United Nations")
+    assert memo["third_parties"] == [
+        {"actor_id": united_nations, "actor_name": "United Nations", "role": "observer"}
+    ]
+    assert memo["related"] == [{"kind": "un_resolution", "agreement_id": None,
+                                "agreement_title": None,
+                                "reference": "S/RES/2254 (2015)"}]  # fmt: skip
+    assert memo["countries"] == ["SYR"]
+    assert memo["process_name"] == "Syrian Conflicts"
+    assert memo["dataset_fields"]["pax:agtp"] == "InterIntra"
+    assert memo["dataset_fields"]["pax:stagesub"] == "Ceas"
+    titles = [citation["source_title"] for citation in memo["citations"]]
+    assert titles == ["PA-X Peace Agreements Database", memo["title"]]
+    text = (await client.get(f"/v1/sources/{memo['citations'][1]['source_id']}")).json()
+    assert (text["url"], text["links"]) == ("https://www.peaceagreements.org/view/1913", [
+        {"url": "https://www.peaceagreements.org/viewmasterdocument/1913", "kind": "pdf"}
+    ])  # fmt: skip
+
+    barada = (await client.get("/v1/agreements", params={"external_id": "pax:1870"})).json()
+    (barada,) = barada["data"]
+    assert [actor["name"] for actor in barada["party_actors"]] == ["Syrian government"]
+    assert barada["parties_described"].endswith("43 signatories from the villages of Wadi Barada "
+                                                 "(local committees)")  # fmt: skip
+    assert [(t["actor_name"], t["role"]) for t in barada["third_parties"]] == [
+        ("Hezbollah", "mediator")
+    ]
+    assert report.actors.unmatched == {
+        "43 signatories from the villages of Wadi Barada": [],
+        "witnessed by the Syrian Arab Red Crescent": [],
+    }
+    assert report.actors.created == {}
+    again = run(database, read("pax.csv"), "pax")
+    assert (again.created, again.unchanged) == (0, 2)
