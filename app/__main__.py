@@ -110,8 +110,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply every database migration")
     demo = commands.add_parser("load-demo", help="load the seed article's records if empty")
     demo.add_argument("--force", action="store_true", help="load even if data exists")
-    imports = commands.add_parser("import", help="import a dataset's file: ACLED, UCDP GED, PA-X")
-    imports.add_argument("file", help="the CSV file, as the dataset publishes it")
+    imports = commands.add_parser("import", help="import ACLED, UCDP GED, PA-X or our NDJSON")
+    imports.add_argument("file", help="the file, as the dataset (or our export) writes it")
     imports.add_argument("--format", required=True, choices=get_args(ImportFormat))
     imports.add_argument(
         "--mode", default="all-or-nothing", choices=get_args(ImportMode),

@@ -10,6 +10,7 @@ commits (app.core.database.unit_of_work).
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +24,7 @@ from sqlalchemy import (
     cast,
     literal,
     select,
+    update,
 )
 from sqlalchemy.orm import Session, selectinload
 
@@ -84,6 +86,15 @@ class RecordRepository(ABC, Generic[M, Q]):
         if live:
             statement = statement.where(self.model.deleted_at.is_(None))
         return self.session.scalars(statement).one_or_none()
+
+    def restamp(
+        self, record_id: uuid.UUID, created_at: datetime, updated_at: datetime, version: int
+    ) -> None:
+        """Give a record the times and version it had in the database it comes from."""
+        stamped = update(self.model).where(self.model.id == record_id)
+        self.session.execute(
+            stamped.values(created_at=created_at, updated_at=updated_at, version=version)
+        )
 
     def exists(self, record_id: uuid.UUID) -> bool:
         """Whether the record was ever created (deleted or not)."""
@@ -197,8 +208,11 @@ class RecordService(ABC, Generic[M, C, Q]):
     def read_schema(self) -> type[BaseModel]:
         return self.repository.shape.read
 
-    def create(self, data: C) -> JsonRow:
+    def create(self, data: C, record_id: uuid.UUID | None = None) -> JsonRow:
+        """A new record (with `record_id`, when it comes with one from another database)."""
         record = self.repository.model()
+        if record_id is not None:
+            record.id = record_id
         self.apply(record, data)
         self.session.add(record)
         self.session.flush()

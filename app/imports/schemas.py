@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.schemas import ApiModel, Name
 
-ImportFormat = Literal["acled", "ucdp-ged", "pax"]
+ImportFormat = Literal["acled", "ucdp-ged", "pax", "ndjson"]
 ImportMode = Literal["all-or-nothing", "skip-bad"]
 # How many bad rows, names and missing ids a report lists (it counts them all).
 REPORT_ITEMS = 1000

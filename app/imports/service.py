@@ -30,6 +30,7 @@ from app.imports.formats import FORMATS, BadRow, Format, Parsed, rows
 from app.imports.mappings import ACLED_OLD_COLUMNS
 from app.imports.models import ImportJob
 from app.imports.reconcile import Reconciler
+from app.imports.records import RecordLoader
 from app.imports.repository import job, record_progress
 from app.imports.schemas import (
     REPORT_ITEMS,
@@ -40,8 +41,8 @@ from app.imports.schemas import (
     ImportReport,
     ImportRequest,
     Missing,
-    RefusedRow,
 )
+from app.imports.tally import Tally, first
 from app.incidents.schemas import IncidentUpdate
 from app.incidents.service import IncidentService
 from app.negotiations.schemas import AgreementUpdate
@@ -56,29 +57,20 @@ WRITERS: dict[str, tuple[type[RecordService[Any, Any, Any]], type[Any]]] = {
     "agreements": (AgreementService, AgreementUpdate),
 }
 RENAMES = {"acled": ACLED_OLD_COLUMNS}
-WRITES = ("created", "updated", "unchanged", "deleted")
 Progress = Callable[[int], None]
 
 
-class Importer:
-    """One import's writes and its tally, on one session."""
+class Importer(Tally):
+    """One import of a dataset's file, on one session."""
 
     def __init__(self, session: Session, form: Format, mode: ImportMode, pins: dict[str, str]):
-        self.session = session
+        super().__init__(session, mode)
         self.form = form
-        self.mode = mode
         service_class, self.update_schema = WRITERS[form.collection]
         self.service = service_class(session)
         self.reconciler = Reconciler(session, pins)
-        self.counts = dict.fromkeys(("rows", *WRITES), 0)
-        self.refused: list[RefusedRow] = []
-        self.bad = 0
         self.seen: set[str] = set()
         self._source: uuid.UUID | None = None
-
-    @property
-    def writing(self) -> bool:
-        return self.mode == "skip-bad" or self.bad == 0
 
     def take(self, line: int, row: dict[str, str]) -> None:
         """Read one row and, while writing, write it; a bad row is tallied with its reason."""
@@ -97,11 +89,6 @@ class Importer:
             self._refuse(line, str(exc.detail if isinstance(exc, AppError) else exc))
         except ValidationError as exc:
             self._refuse(line, _reasons(exc))
-
-    def _refuse(self, line: int, reason: str) -> None:
-        self.bad += 1
-        if len(self.refused) < REPORT_ITEMS:
-            self.refused.append(RefusedRow(line=line, reason=reason))
 
     def _with_actors(self, parsed: Parsed) -> dict[str, Any]:
         """The body with its actors reconciled and the records it refers to found or made
@@ -172,33 +159,17 @@ class Importer:
         return Missing(count=len(lacking), external_ids=lacking[:REPORT_ITEMS])
 
     def report(self, file_name: str) -> ImportReport:
-        """The report; a failed import wrote nothing, so it counts no writes and names no
-        actor it made (only the kind each new name would have had)."""
+        """The report; a failed import names no actor it made (only the kind each new name
+        would have had)."""
         names = self.reconciler.report
-        counts = self.counts if self.writing else self.counts | dict.fromkeys(WRITES, 0)
         created = names.created if self.writing else {
             name: {"kind": made["kind"]} for name, made in names.created.items()
         }  # fmt: skip
-        return ImportReport(
-            format=self.form.name,  # type: ignore[arg-type]  # FORMATS is keyed by ImportFormat
-            file=file_name,
-            mode=self.mode,
-            status="succeeded" if self.writing else "failed",
-            rows=counts["rows"],
-            created=counts["created"],
-            updated=counts["updated"],
-            unchanged=counts["unchanged"],
-            skipped_deleted=counts["deleted"],
-            bad=self.bad,
-            bad_rows=self.refused,
-            actors=ActorNames(
-                matched=_first(names.matched),
-                created=_first(created),
-                ambiguous=_first(names.ambiguous),
-                unmatched=_first(names.unmatched),
-            ),
-            missing=self.missing(),
-        )
+        actors = ActorNames(
+            matched=first(names.matched), created=first(created),
+            ambiguous=first(names.ambiguous), unmatched=first(names.unmatched),
+        )  # fmt: skip
+        return self._report(self.form.name, file_name, actors, self.missing())
 
 
 def import_file(
@@ -213,14 +184,20 @@ def import_file(
 ) -> ImportReport:
     """Import a dataset's file (its lines of text) and report on it; in `all-or-nothing` mode a
     bad row leaves the database as it was."""
-    chosen = FORMATS[form]
     with database.writer_sessions() as session:
-        session.info[CHANGED_BY] = f"import {chosen.name}: {file_name}"[:100]
-        importer = Importer(session, chosen, mode, pins or {})
-        for line, row in rows(lines, RENAMES.get(chosen.dataset)):
+        session.info[CHANGED_BY] = f"import {form}: {file_name}"[:100]
+        importer: Importer | RecordLoader
+        if form == "ndjson":
+            importer = RecordLoader(session, mode)
+            items: Iterable[tuple[int, Any]] = enumerate(lines, 1)
+        else:
+            importer = Importer(session, FORMATS[form], mode, pins or {})
+            items = rows(lines, RENAMES.get(form))
+        for line, row in items:
             importer.take(line, row)
             if importer.counts["rows"] % BATCH == 0:
                 _end_batch(session, mode, importer.counts["rows"], progress)
+        importer.finish()
         report = importer.report(file_name)
         if importer.writing:
             session.commit()
@@ -241,10 +218,6 @@ def _end_batch(session: Session, mode: ImportMode, done: int, progress: Progress
     session.expunge_all()
     if progress is not None:
         progress(done)
-
-
-def _first(named: dict[str, Any]) -> dict[str, Any]:
-    return dict(list(named.items())[:REPORT_ITEMS])
 
 
 def _reasons(exc: ValidationError) -> str:
