@@ -82,8 +82,10 @@ def _as_uuid(text: str) -> uuid.UUID | None:
         return None
 
 
-# Scores of `_ranked_matches` that name an actor exactly: its name, or one of its aliases.
+# Scores of `_ranked_matches`: up to EXACT, the name or an alias exactly; SOUND_ALIKE, only a
+# name of the same consonants.
 EXACT = 1
+SOUND_ALIKE = 4
 
 
 def best_matches(session: Session, text: str, limit: int = 10) -> list[tuple[uuid.UUID, str, int]]:
@@ -131,7 +133,7 @@ def _ranked_matches(text: str) -> Subquery:
         (exact_name == key, 0),
         (exact_alias, 1),
         (row.term == key, 2),
-        (row.term.startswith(SKELETON_MARK), 4),
+        (row.term.startswith(SKELETON_MARK), SOUND_ALIKE),
         else_=3,
     )
     matches = select(row.record_id, func.min(score).label("score")).group_by(row.record_id)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
@@ -39,7 +40,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.core.database import EXPORT_TIMEOUT_MS, AnySelect, utcnow
@@ -164,20 +165,24 @@ def year_of(session: Session, day: SQLColumnExpression[Any]) -> ColumnElement[st
     return func.strftime("%Y", day)
 
 
-def copy_csv(session: Session, statement: AnySelect) -> Iterator[str] | None:
-    """The rows of `statement` as CSV (with a header), streamed by PostgreSQL's COPY: far
-    faster than building rows in Python. None on engines without COPY."""
+def copy_csv(session: Session, statements: list[AnySelect]) -> Iterator[str] | None:
+    """The rows of the statements, one after the other, as CSV (with one header), streamed
+    by PostgreSQL's COPY: far faster than building rows in Python. None on engines without
+    COPY."""
     if not _postgresql(session):
         return None
+    return chain.from_iterable(
+        _copied(session, statement, header=position == 0)
+        for position, statement in enumerate(statements)
+    )
+
+
+def _copied(session: Session, statement: AnySelect, header: bool) -> Iterator[str]:
     compiled = statement.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
-    return _copied(
-        session, f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER)", compiled.params
-    )
-
-
-def _copied(session: Session, command: str, params: dict[str, Any]) -> Iterator[str]:
+    command = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER {str(header).upper()})"
+    params = compiled.params
     decoder = codecs.getincrementaldecoder("utf-8")()
     connection = session.connection()
     export_timeout = int(connection.get_execution_options().get(EXPORT_TIMEOUT_MS, 0))
@@ -265,6 +270,12 @@ def joined(items: AnySelect, text: ColumnElement[str], order: list[Any]) -> Colu
 
 def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def writers_share(bind: Engine | Connection) -> bool:
+    """Whether transactions may write beside one another (PostgreSQL); SQLite lets one write
+    at a time, so a long import's transaction keeps every other writer waiting."""
+    return bind.dialect.name == "postgresql"
 
 
 def bound_lock_waits(session: Session, seconds: float) -> None:

@@ -125,17 +125,26 @@ class RecordRepository(ABC, Generic[M, Q]):
         unsearched = self.filtered(live, query.model_copy(update={"q": None}))
         return relevance_parts(self.session, self.model, unsearched, order, text)
 
+    def exported(self, query: Q) -> list[tuple[list[ColumnElement[bool]], list[SortKey]]]:
+        """The list as an export reads it: in parts, each a condition and its order (one
+        part, but for a list whose order may meet a null it must put last on every engine)."""
+        return [([], self.order(query))]
+
     def stream(self, query: Q) -> Iterator[JsonRow]:
         """Every record the list finds, in its order, a batch at a time."""
         rows = self.filtered(self.shape.rows.where(self.model.deleted_at.is_(None)), query)
-        ordered = rows.order_by(*ordering(self.order(query)))
-        return self.shape.stream(self.session, ordered)
+        return chain.from_iterable(
+            self.shape.stream(self.session, rows.where(*part).order_by(*ordering(order)))
+            for part, order in self.exported(query)
+        )
 
-    def cells(self, query: Q, columns: list[Column]) -> AnySelect:
-        """The list as CSV cells written in SQL, for COPY."""
+    def cells(self, query: Q, columns: list[Column]) -> list[AnySelect]:
+        """The list as CSV cells written in SQL, for COPY: a statement per part."""
         cells = self.shape.cells(columns)
         found = self.filtered(cells.where(self.model.deleted_at.is_(None)), query)
-        return found.order_by(*ordering(self.order(query)))
+        return [
+            found.where(*part).order_by(*ordering(order)) for part, order in self.exported(query)
+        ]
 
     def missing(self, model: type[RecordMixin], record_ids: set[uuid.UUID]) -> set[uuid.UUID]:
         """Those of the ids that name no live record of `model`."""

@@ -18,12 +18,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.actors.models import Actor
-from app.actors.repository import EXACT, best_matches
+from app.actors.repository import EXACT, SOUND_ALIKE, best_matches
 from app.actors.schemas import ActorCreate
 from app.actors.service import ActorService
 from app.core.identifiers import holders
 from app.core.names import match_key
 from app.imports.formats import BadRow, Mention
+
+
+def _digits(name: str) -> list[str]:
+    return re.findall(r"\d+", name)
+
 
 # ACLED dates a name by its years: "Military Forces of Syria (2000-2024)".
 DATED_NAME = re.compile(r"^(?P<name>.+?)\s*\((?P<start>\d{4})-(?P<end>\d{4})?\)$")
@@ -75,12 +80,15 @@ class Reconciler:
         return self._created(mention)
 
     def _candidates(self, name: str) -> list[tuple[uuid.UUID, str, int]]:
-        """Matches of the name, or, for a dated name, of the name without its years."""
+        """Matches of the name, or, for a dated name, of the name without its years; numbers
+        do not sound alike (Brigade 28 is not Brigade 228)."""
         found = best_matches(self.session, name)
         dated = DATED_NAME.match(name)
         if dated and not any(score <= EXACT for _, _, score in found):
             found = best_matches(self.session, dated["name"])
-        return found
+            name = dated["name"]
+        return [match for match in found
+                if match[2] < SOUND_ALIKE or _digits(match[1]) == _digits(name)]  # fmt: skip
 
     def _pinned(self, name: str, actor: str) -> uuid.UUID:
         try:

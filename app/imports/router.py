@@ -1,3 +1,4 @@
+import logging
 import tempfile
 import uuid
 from pathlib import Path
@@ -14,6 +15,7 @@ from app.imports.repository import job
 from app.imports.schemas import ImportJobRead, ImportRequest
 from app.imports.service import run_job, submit
 
+logger = logging.getLogger(__name__)
 router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 422, 500, 503))
 
 
@@ -21,7 +23,7 @@ router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 422, 
              summary="Import a dataset's file", response_model=ImportJobRead,
              responses=problem_responses(413),
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "text/csv": {"schema": {"type": "string"}}}}})  # fmt: skip
+                 "text/csv": {"schema": {"type": "string", "minLength": 1}}}}})  # fmt: skip
 async def create_import(
     request: Request,
     query: Annotated[ImportRequest, Query()],
@@ -53,8 +55,12 @@ def read_import(job_id: uuid.UUID, session: SessionDep, _: Writer) -> ImportJobR
 async def _in_background(
     database: Database, job_id: uuid.UUID, path: Path, pins: dict[str, str]
 ) -> None:
-    """Run the job on a thread of its own, not one of the few that answer requests (app.main)."""
-    await to_thread.run_sync(run_job, database, job_id, path, pins, limiter=CapacityLimiter(1))
+    """Run the job on a thread of its own, not one of the few that answer requests (app.main).
+    Its response is long sent: what goes wrong is the job's to say, and the log's."""
+    try:
+        await to_thread.run_sync(run_job, database, job_id, path, pins, limiter=CapacityLimiter(1))
+    except Exception:
+        logger.exception("import %s stopped", job_id)
 
 
 async def _received(request: Request) -> tuple[Path, int]:

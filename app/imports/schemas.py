@@ -53,7 +53,7 @@ class ImportReport(BaseModel):
 
 
 # `name=actor-id`: a name the file uses, pinned to an actor (the last `=` splits).
-Pin = Annotated[str, StringConstraints(pattern=r"^.+=[0-9a-fA-F-]{36}$", max_length=400)]
+Pin = Annotated[str, StringConstraints(pattern=r"^.+=[0-9a-fA-F-]{36}$", max_length=337)]
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 
 
@@ -67,7 +67,10 @@ class ImportRequest(ApiModel):
     )
     file_name: Name = Field("upload.csv", description="The file's name, for the report.")
     pin: list[Pin] = Field(
-        [], max_length=500, description="`name=actor-id`: the actor a name in the file means."
+        [],
+        max_length=20,
+        description="`name=actor-id`: the actor a name in the file means "
+        "(more names: the mapping file of `python -m app import`).",
     )
 
     def pins(self) -> dict[str, str]:

@@ -18,11 +18,12 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.core.changelog import CHANGED_BY
 from app.core.database import Database, utcnow
+from app.core.dialect import writers_share
 from app.core.errors import AppError
 from app.core.identifiers import external_id_rows, holders
 from app.core.records import RecordService
@@ -238,22 +239,22 @@ def submit(session: Session, request: ImportRequest, size: int, by: str | None) 
 
 def run_job(database: Database, job_id: uuid.UUID, path: Path, pins: dict[str, str]) -> None:
     """Run a queued import (in a worker thread), its progress and its end kept in its job; the
-    file received goes once it is read."""
-    with database.sessions() as session:
+    file received goes once it is read. An error writing the job's state is logged, not
+    raised: the job's clock (`updated_at`) then stops, which says it."""
+    with database.writer_sessions() as session:
         queued = ImportJobRead.model_validate(job(session, job_id))
-        record_progress(session, job_id, status="running")
-        session.commit()
+    _set(database, job_id, status="running")
 
     def progress(rows: int) -> None:
-        with database.sessions() as session:
-            record_progress(session, job_id, rows=rows)
-            session.commit()
+        _set(database, job_id, rows=rows)
 
+    # While an all-or-nothing import writes, SQLite lets no other transaction write its job.
+    noted = progress if queued.mode == "skip-bad" or writers_share(database.bind) else None
     outcome: dict[str, Any]
     try:
         with path.open(encoding="utf-8-sig", newline="") as text:
             report = import_file(database, text, queued.format, file_name=queued.file_name,
-                                 mode=queued.mode, pins=pins, progress=progress)  # fmt: skip
+                                 mode=queued.mode, pins=pins, progress=noted)  # fmt: skip
         outcome = {"status": report.status, "rows": report.rows,
                    "report": report.model_dump(mode="json")}  # fmt: skip
     except UnicodeDecodeError as exc:
@@ -266,6 +267,13 @@ def run_job(database: Database, job_id: uuid.UUID, path: Path, pins: dict[str, s
         outcome = {"status": "failed", "error": "An unexpected error stopped the import."}
     finally:
         path.unlink(missing_ok=True)
-    with database.sessions() as session:
-        record_progress(session, job_id, finished_at=utcnow(), **outcome)
-        session.commit()
+    _set(database, job_id, finished_at=utcnow(), **outcome)
+
+
+def _set(database: Database, job_id: uuid.UUID, **values: Any) -> None:
+    try:
+        with database.writer_sessions() as session:
+            record_progress(session, job_id, **values)
+            session.commit()
+    except SQLAlchemyError:
+        logger.exception("the state of import %s could not be written", job_id)

@@ -48,7 +48,8 @@ class Incident(Cited, Termed, Identified, RecordMixin, Base):
     type: Mapped[str] = mapped_column(String(64))
     sub_type: Mapped[str | None] = mapped_column(String(64), index=True)
     description: Mapped[str | None] = mapped_column(Text)
-    start_date: Mapped[date]
+    # Null when the date is unknown (date_precision "unknown").
+    start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     # The last day end_date may stand for, given the precision; null while ongoing.
     last_day: Mapped[date | None] = mapped_column(index=True)
@@ -114,7 +115,7 @@ class IncidentActor(Base):
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actors.id"))
     role: Mapped[str] = mapped_column(String(16), index=True)
     attribution: Mapped[str] = mapped_column(String(16))
-    start_date: Mapped[date]
+    start_date: Mapped[date | None]
     last_day: Mapped[date | None]
 
 

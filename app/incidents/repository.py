@@ -3,14 +3,25 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    SQLColumnExpression,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from app.actors.models import Actor
 from app.actors.repository import actor_ids
 from app.core.database import AnySelect
 from app.core.dialect import changed_since, month_of, year_of
-from app.core.pagination import SortKey
+from app.core.pagination import Part, SortKey
 from app.core.records import (
+    RANK,
     RecordRepository,
     S,
     any_of,
@@ -40,6 +51,7 @@ ACTOR_DATE_SORTS = {
     for sort, descending in ((None, False), ("date", False), ("-date", True))
 }  # fmt: skip
 COLUMNS = Incident.__table__.c
+UNDATED: list[ColumnElement[bool]] = [Incident.start_date.is_(None)]
 INCIDENT_SHAPE = Shape(
     IncidentRead,
     select(Incident.id, Incident.created_at, Incident.updated_at, Incident.version,
@@ -101,18 +113,50 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
     def listed(self, query: IncidentQuery) -> tuple[Select[uuid.UUID], list[SortKey]]:
         """An actor's incidents by date are paged from the actor's rows in date order (which
         carry the incident's dates): the index gives each page without visiting the
-        incidents it skips. Other lists page the incidents themselves."""
+        incidents it skips. Other lists page the incidents themselves. In date order, the
+        incidents of unknown date follow, in a part of their own (`parts`)."""
         sorts = ACTOR_DATE_SORTS.get(query.sort) if query.actor and query.q is None else None
         if sorts is None:
-            return super().listed(query)
+            statement, order = super().listed(query)
+            if _by_date(query):
+                statement = statement.where(Incident.start_date.is_not(None))
+            return statement, order
         rows = (
             select(IncidentActor.incident_id)
             .join(Incident, Incident.id == IncidentActor.incident_id)
             .where(Incident.deleted_at.is_(None), *self._involved(query))
+            .where(IncidentActor.start_date.is_not(None))
             .where(*_span(query, IncidentActor.start_date, IncidentActor.last_day))
             .distinct()  # an actor in two roles is one incident
         )
         return self._narrowed(rows, query), sorts
+
+    def parts(self, query: IncidentQuery) -> list[Part]:
+        """In date order, the dated incidents, then those of unknown date (by id): no engine
+        puts nulls last in both directions from one index."""
+        parts = super().parts(query)
+        if not _by_date(query) or parts[0][1][0].name == RANK:
+            return parts
+        undated = select(Incident.id).where(Incident.deleted_at.is_(None))
+        return [*parts, (self.filtered(undated, query).where(*UNDATED), self._undated_order(query))]
+
+    def exported(
+        self, query: IncidentQuery
+    ) -> list[tuple[list[ColumnElement[bool]], list[SortKey]]]:
+        order = self.order(query)
+        if not _by_date(query) or order[0].name == RANK:
+            return [([], order)]
+        return [([Incident.start_date.is_not(None)], order), (UNDATED, self._undated_order(query))]
+
+    def _undated_order(self, query: IncidentQuery) -> list[SortKey]:
+        """The keys of the dated part's order, a date beyond every other standing in for none."""
+        descending = self.order(query)[0].descending
+        # A parameter of type Date: SQLite would CAST a date's text to the number 9999.
+        beyond = literal(date.min if descending else date.max, Date)
+        return [
+            SortKey("start_date", beyond, date, descending),
+            SortKey.of(Incident.id, descending),
+        ]
 
     def _narrowed(self, statement: S, query: IncidentFilters) -> S:
         """Narrowed by every filter but the actors' and the dates'."""
@@ -202,12 +246,22 @@ def _what(query: IncidentFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _by_date(query: IncidentQuery) -> bool:
+    """Whether the list is in date order, with the incidents of unknown date in it (no dates
+    asked for)."""
+    return query.sort != "-killed" and query.from_ is None and query.to is None
+
+
 def _span(
-    query: IncidentFilters, start: SQLColumnExpression[date], last: SQLColumnExpression[date | None]
+    query: IncidentFilters,
+    start: SQLColumnExpression[date | None],
+    last: SQLColumnExpression[date | None],
 ) -> list[ColumnElement[bool]]:
-    """An incident matches when its span overlaps [from, to]; an ongoing one never ends, and
-    an imprecise one spans its whole week, month or year."""
+    """An incident matches when its span overlaps [from, to]; an ongoing one never ends, an
+    imprecise one spans its whole week, month or year, and one of unknown date matches none."""
     conditions: list[ColumnElement[bool]] = []
+    if query.from_ is not None or query.to is not None:
+        conditions.append(start.is_not(None))
     if query.from_ is not None:
         conditions.append(or_(last.is_(None), last >= query.from_))
     if query.to is not None:

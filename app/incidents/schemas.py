@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from app.core.dates import DatePrecision, DateRange, UtcDateTime
+from app.core.dates import DateRange, UtcDateTime
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
@@ -38,6 +38,8 @@ Attribution = Literal["confirmed", "alleged", "claimed", "denied"]
 Verification = Literal["reported", "corroborated", "confirmed", "disputed", "retracted"]
 LocationPrecision = Literal["exact", "near", "town", "district", "governorate", "region", "country"]
 CasualtyOutcome = Literal["killed", "injured"]
+# An incident's date may be unknown: it then has none, and no date range finds it.
+IncidentDatePrecision = Literal["day", "week", "month", "year", "unknown"]
 MAX_CASUALTIES = 10_000_000
 CasualtyNumber = Annotated[int, Field(ge=0, le=MAX_CASUALTIES)]
 
@@ -208,9 +210,14 @@ class IncidentCreate(ApiModel):
         examples=[{"ar": "قصف على وادي بردى"}],
         json_schema_extra={"additionalProperties": False},  # keys must be language tags
     )
-    start_date: date = Field(description="First day (or first day of the period if imprecise).")
+    start_date: date | None = Field(
+        None, description="First day (or first day of the period if imprecise); null only when "
+        "`date_precision` is `unknown`.",
+    )  # fmt: skip
     end_date: date | None = Field(None, description="Last day; null while ongoing.")
-    date_precision: DatePrecision = Field("day", description="How precise the dates are.")
+    date_precision: IncidentDatePrecision = Field(
+        "day", description="How precise the dates are; `unknown`: the incident has no dates."
+    )
     place: PlaceIn = Field(default_factory=PlaceIn, description="Where it happened.")
     actors: Annotated[list[IncidentActorIn], Unique] = many(
         "Actors involved, with role and attribution."
@@ -237,6 +244,17 @@ class IncidentCreate(ApiModel):
     citations: list[CitationIn] = citations_field()
 
     _end_after_start = ordered_after("end_date", "start_date")
+
+    @model_validator(mode="after")
+    def _dated_unless_unknown(self) -> "IncidentCreate":
+        unknown = self.date_precision == "unknown"
+        if unknown and (self.start_date is not None or self.end_date is not None):
+            raise PydanticCustomError("cross_field", "an unknown date has no start or end date")
+        if not unknown and self.start_date is None:
+            raise PydanticCustomError(
+                "cross_field", "give start_date, or date_precision unknown for no date"
+            )
+        return self
 
     @model_validator(mode="after")
     def _each_category_once(self) -> "IncidentCreate":
@@ -293,9 +311,9 @@ class IncidentRead(ReadModel):
     description: str | None
     language: str | None
     translations: dict[str, str]
-    start_date: date
+    start_date: date | None
     end_date: date | None
-    date_precision: DatePrecision
+    date_precision: IncidentDatePrecision
     place: PlaceRead
     actors: list[IncidentActorRead]
     killed: CasualtiesRead

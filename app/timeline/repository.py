@@ -36,7 +36,7 @@ def _events(actor_id: uuid.UUID, query: TimelineQuery) -> CompoundSelect[*tuple[
     )  # fmt: skip
     return union_all(
         said.where(or_(Statement.speaker_id == actor_id, Statement.id.in_(targeted))),
-        did.where(Incident.id.in_(involved)),
+        did.where(Incident.id.in_(involved), Incident.start_date.is_not(None)),
         sat.where(NegotiationSession.id.in_(seated), NegotiationSession.start_date.is_not(None)),
     )
 

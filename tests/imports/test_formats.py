@@ -306,3 +306,13 @@ async def test_a_pax_agreement_keeps_its_text_and_matches_its_parties(client, da
     assert report.actors.created == {}
     again = run(database, read("pax.csv"), "pax")
     assert (again.created, again.unchanged) == (0, 2)
+
+
+async def test_numbers_do_not_sound_alike(client, database):
+    await client.post("/v1/actors", json={"name": "Brigade 0028", "kind": "rebel_group"})
+    text = ACLED_HEADER + "\n" + acled_row(
+        event_id_cnty="SYR5", event_date="2017-01-23", event_type="Battles",
+        sub_event_type="Armed clash", actor1="Brigade 0228", inter1="Rebel group",
+    )  # fmt: skip
+    report = run(database, text)
+    assert (report.status, list(report.actors.created)) == ("succeeded", ["Brigade 0228"])

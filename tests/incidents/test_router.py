@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from tests.helpers import all_pages, assert_problem, read_csv
@@ -168,3 +170,67 @@ async def test_dataset_fields_are_named_dataset_colon_column(client):
 async def test_translations_are_keyed_by_language_tag(client):
     body = {"type": "shelling", "start_date": "2017-01-23", "translations": {"Arabic!": "x"}}
     assert_problem(await client.post("/v1/incidents", json=body), 422, "translations.Arabic!.[key]")
+
+
+async def undated(client, **extra):
+    hezbollah = (await client.get("/v1/actors", params={"q": "Hezbollah"})).json()["data"][0]
+    body = {"type": "kidnapping", "date_precision": "unknown", "place": {"name": "Madaya"},
+            "actors": [{"actor_id": hezbollah["id"], "role": "perpetrator"}], **extra}  # fmt: skip
+    created = await client.post("/v1/incidents", json=body)
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+async def test_an_incident_of_unknown_date_has_no_dates(client):
+    record = await undated(client)
+    assert (record["start_date"], record["end_date"], record["date_precision"]) == (
+        None, None, "unknown",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("sort", [None, "date", "-date"])
+@pytest.mark.parametrize("params", [{}, {"actor": "Hezbollah"}, {"place": "Madaya"}])
+async def test_it_comes_last_in_date_order_and_every_filter_but_dates_finds_it(client, sort,
+                                                                               params):  # fmt: skip
+    record = await undated(client)
+    query = {**params, **({"sort": sort} if sort else {})}
+    rows = await all_pages(client, "/v1/incidents", limit=2, **query)
+    assert [row["id"] for row in rows].count(record["id"]) == 1
+    assert rows[-1]["id"] == record["id"]
+    dated = [row["start_date"] for row in rows[:-1]]
+    assert dated == sorted(dated, reverse=sort == "-date")
+
+
+async def test_no_date_range_finds_it(client):
+    record = await undated(client)
+    for dates in (
+        {"from": "2000-01-01"},
+        {"to": "2100-01-01"},
+        {"from": "2000-01-01", "to": "2100-01-01"},
+    ):
+        rows = await all_pages(client, "/v1/incidents", **dates)
+        assert record["id"] not in [row["id"] for row in rows]
+    timeline = await client.get(f"/v1/actors/{record['actors'][0]['actor_id']}/timeline")
+    assert record["id"] not in [item["record"]["id"] for item in timeline.json()["data"]]
+
+
+@pytest.mark.parametrize("sort", [None, "-date"])
+async def test_exports_put_it_last_on_every_engine(client, sort):
+    record = await undated(client)
+    params = {"format": "csv", "fields": "id,start_date", **({"sort": sort} if sort else {})}
+    rows = read_csv(await client.get("/v1/incidents", params=params))
+    assert rows[-1] == {"id": record["id"], "start_date": ""}
+    params["format"] = "ndjson"
+    lines = (await client.get("/v1/incidents", params=params)).text.splitlines()
+    assert json.loads(lines[-1]) == {"id": record["id"], "start_date": None}
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [{"date_precision": "unknown", "start_date": "2017-01-23"},
+     {"date_precision": "unknown", "end_date": "2017-01-23"},
+     {"date_precision": "day"}],
+)  # fmt: skip
+async def test_a_date_is_given_exactly_when_it_is_known(client, dates):
+    body = {"type": "kidnapping", **dates}
+    assert_problem(await client.post("/v1/incidents", json=body), 422, "body")
