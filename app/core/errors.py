@@ -71,6 +71,11 @@ class AppError(Exception):
         self.extra = extra  # members the problem document adds for this kind of error
 
 
+class BadRequest(AppError):
+    status = 400
+    title = "Bad Request"
+
+
 class Unauthorized(AppError):
     status = 401
     title = "Unauthorized"

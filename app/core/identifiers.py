@@ -56,7 +56,8 @@ def external_id_rows(model: type[Any]) -> Any:
 
 
 def set_external_ids(record: Any, ids: dict[str, str]) -> None:
-    """Replace a record's external ids (shown in dataset order)."""
+    """Replace a record's external ids (kept in dataset order; PostgreSQL's JSONB keeps an
+    object's keys shortest first, so reads there show them so)."""
     row = external_id_rows(type(record))
     record.external_ids = dict(sorted(ids.items()))
     record.external_id_rows = [row(dataset=key, value=value) for key, value in sorted(ids.items())]

@@ -219,6 +219,7 @@ class RecordService(ABC, Generic[M, C, Q]):
 
     def create(self, data: C, record_id: uuid.UUID | None = None) -> JsonRow:
         """A new record (with `record_id`, when it comes with one from another database)."""
+        self._kept = set()  # a service may write many records (an import): none is kept here
         record = self.repository.model()
         if record_id is not None:
             record.id = record_id

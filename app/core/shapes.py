@@ -383,8 +383,11 @@ def _drained(buffer: io.StringIO) -> str:
 
 
 def cell_at(row: JsonRow, column: Column) -> str:
-    """The cell of `column` in a record's JSON."""
+    """The cell of `column` in a record's JSON: a field that is an object of values (ids in
+    other datasets, translations) as `key: value` pairs, as PostgreSQL writes them."""
     value = row.get(column[0])
     if len(column) == 2:
         value = value.get(column[1]) if isinstance(value, dict) else None
+    elif isinstance(value, dict):
+        return ", ".join(f"{key}: {csv_cell(item)}" for key, item in value.items())
     return csv_cell(value)

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import SQLColumnExpression, label
+from sqlalchemy import SQLColumnExpression, label, nulls_last
 from sqlalchemy.orm import Session
 
 from app.core.database import AnySelect
@@ -54,11 +54,12 @@ def grouping(
     keys: Mapping[str, SQLColumnExpression[Any]],
     measures: Mapping[str, SQLColumnExpression[Any]],
 ) -> AnySelect:
-    """`statement` grouped by `keys`, with the `measures`, in key order."""
+    """`statement` grouped by `keys`, with the `measures`, in key order (a group of no value,
+    such as the month of incidents of unknown date, last on every engine)."""
     columns = [label(name, expression) for name, expression in {**keys, **measures}.items()]
     groups = list(keys.values())
     narrowed = statement.with_only_columns(*columns, maintain_column_froms=True)
-    return narrowed.group_by(*groups).order_by(*groups)
+    return narrowed.group_by(*groups).order_by(*(nulls_last(group) for group in groups))
 
 
 def grouped_rows(session: Session, statement: AnySelect) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ every column no field holds kept in `dataset_fields` as `dataset:column`.
 """
 
 import csv
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -93,21 +94,30 @@ def agreement_actors(body: dict[str, Any], resolved: Resolved) -> dict[str, Any]
 
 def rows(
     lines: Iterable[str], renames: dict[str, str] | None = None
-) -> Iterator[tuple[int, dict[str, str]]]:
+) -> Iterator[tuple[int, dict[str, str] | BadRow]]:
     """The rows of a CSV file (a byte-order mark skipped), each with the line it starts on and
-    its columns lower-cased (and renamed), empty cells left out."""
+    its columns lower-cased (and renamed), empty cells and unnamed columns (a spreadsheet's
+    row numbers) left out, blank lines skipped; a row that cannot be read is a BadRow."""
     reader = csv.reader(lines)
     header = next(reader, None)
     if header is None:
         return
     names = [(renames or {}).get(name, name) for name in (_column(cell) for cell in header)]
     line = reader.line_num + 1
-    for cells in reader:
-        if len(cells) != len(names):
-            yield line, {"": f"{len(cells)} cells where the header has {len(names)}"}
-        else:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield line, BadRow(f"not CSV: {exc}")
+            line = reader.line_num + 1
+            continue
+        if len(cells) != len(names) and cells:
+            yield line, BadRow(f"{len(cells)} cells where the header has {len(names)}")
+        elif cells:
             yield line, {name: value.strip() for name, value in zip(names, cells, strict=True)
-                         if value.strip()}  # fmt: skip
+                         if name and value.strip()}  # fmt: skip
         line = reader.line_num + 1
 
 
@@ -134,9 +144,12 @@ def _coordinate(value: str | None, column: str) -> float | None:
     if value is None:
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
-        raise BadRow(f"{column}: not a number: {value!r}") from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise BadRow(f"{column}: not a number: {value!r}")
+    return number
 
 
 def _number(value: str | None, column: str) -> int | None:

@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, JSONDocument, utcnow
@@ -18,7 +18,7 @@ class ImportJob(Base):
     format: Mapped[str] = mapped_column(String(16))
     mode: Mapped[str] = mapped_column(String(16))
     file_name: Mapped[str] = mapped_column(String(300))
-    size_bytes: Mapped[int]
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
     # queued, running, succeeded (the report says what was written) or failed.
     status: Mapped[str] = mapped_column(String(16), default="queued")
     rows: Mapped[int] = mapped_column(default=0)

@@ -9,10 +9,11 @@ are written once every record is in.
 
 import json
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any, get_args
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from app.actors.schemas import ActorUpdate
 from app.actors.service import ActorService
@@ -22,7 +23,7 @@ from app.core.schemas import PatchModel
 from app.core.shapes import plain_type
 from app.imports.formats import BadRow
 from app.imports.schemas import ActorNames, ImportReport, Missing
-from app.imports.tally import Tally
+from app.imports.tally import Tally, reasons
 from app.incidents.schemas import IncidentUpdate
 from app.incidents.service import IncidentService
 from app.negotiations.schemas import AgreementUpdate, ProcessUpdate, SessionUpdate
@@ -86,7 +87,7 @@ class RecordLoader(Tally):
     def __init__(self, session: Any, mode: Any) -> None:
         super().__init__(session, mode)
         self.collection: str | None = None
-        self._deferred: list[tuple[int, uuid.UUID, dict[str, Any]]] = []
+        self._deferred: list[tuple[int, Stamps, dict[str, Any]]] = []
 
     def take(self, line: int, text: str) -> None:
         self.counts["rows"] += 1
@@ -97,8 +98,7 @@ class RecordLoader(Tally):
         except (BadRow, AppError) as exc:
             self._refuse(line, str(exc.detail if isinstance(exc, AppError) else exc))
         except ValidationError as exc:
-            self._refuse(line, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                         for e in exc.errors()))  # fmt: skip
+            self._refuse(line, reasons(exc))
 
     def _take(self, line: int, record: dict[str, Any]) -> None:
         if not isinstance(record, dict):
@@ -108,47 +108,56 @@ class RecordLoader(Tally):
             raise BadRow(f"a record of {collection} in a file of {self.collection}")
         self.collection = collection
         service = SERVICES[collection](self.session)
+        stamps = Stamps.model_validate(record)
         body = writable(service.create_schema, record)
         later = {name: body.pop(name) for name in DEFERRED.get(collection, ()) if body.get(name)}
         validated = service.create_schema.model_validate(body)
         if not self.writing:
             return
-        record_id = uuid.UUID(record["id"])
-        if service.exists(record_id):
-            written = service.update(record_id, PATCHES[collection].model_validate(body))
-            self.counts["unchanged" if written["version"] == record["version"] else "updated"] += 1
-        else:
-            service.create(validated, record_id=record_id)
-            self.counts["created"] += 1
+        with self._alone():
+            if service.exists(stamps.id):
+                written = service.update(stamps.id, PATCHES[collection].model_validate(body))
+                changed = written["version"] != stamps.version
+                self.counts["updated" if changed else "unchanged"] += 1
+            else:
+                service.create(validated, record_id=stamps.id)
+                self.counts["created"] += 1
+            _restamp(service, stamps)
         if later:
-            self._deferred.append((line, record_id, later))
-        self._restamp(service, record_id, record)
+            self._deferred.append((line, stamps, later))
 
     def finish(self) -> None:
         """Each record's references to records later in the file, its times kept."""
         if self.collection is None or not self.writing:
             return
         service = SERVICES[self.collection](self.session)
-        for line, record_id, later in self._deferred:
+        for line, stamps, later in self._deferred:
             try:
-                stamps = service.read(record_id)
-                patch = PATCHES[self.collection].model_validate(later)
-                service.update(record_id, patch)
-                self._restamp(service, record_id, stamps)
-            except (AppError, ValidationError) as exc:
-                self._refuse(line, str(getattr(exc, "detail", exc)))
+                with self._alone():
+                    service.update(stamps.id, PATCHES[self.collection].model_validate(later))
+                    _restamp(service, stamps)
+            except AppError as exc:
+                self._refuse(line, exc.detail)
+            except ValidationError as exc:
+                self._refuse(line, reasons(exc))
 
-    def _restamp(self, service: RecordService[Any, Any, Any], record_id: uuid.UUID,
-                 record: dict[str, Any]) -> None:  # fmt: skip
-        service.repository.restamp(
-            record_id, _moment(record["created_at"]), _moment(record["updated_at"]),
-            record["version"],
-        )  # fmt: skip
+    def _alone(self) -> AbstractContextManager[Any]:
+        """A row's writes: in skip-bad mode on a savepoint, so a refused row leaves nothing."""
+        return self.session.begin_nested() if self.mode == "skip-bad" else nullcontext()
 
     def report(self, file_name: str) -> ImportReport:
         nobody = ActorNames(matched={}, created={}, ambiguous={}, unmatched={})
         return self._report("ndjson", file_name, nobody, Missing(count=0, external_ids=[]))
 
 
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+class Stamps(BaseModel):
+    """A record's identity, times and version, as the export wrote them."""
+
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(ge=1, le=2**31 - 1)
+
+
+def _restamp(service: RecordService[Any, Any, Any], stamps: Stamps) -> None:
+    service.repository.restamp(stamps.id, stamps.created_at, stamps.updated_at, stamps.version)

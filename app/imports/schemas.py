@@ -88,7 +88,10 @@ class ImportJobRead(BaseModel):
     status: JobStatus = Field(
         description="queued, running, then succeeded or failed (see `report` and `error`)."
     )
-    rows: int = Field(description="Rows read so far.")
+    rows: int = Field(
+        description="Rows read so far (on SQLite, an all-or-nothing import's rows show once "
+        "it ends: no other transaction may write while it does)."
+    )
     submitted_by: str | None = Field(description="The key that sent it.")
     created_at: datetime
     updated_at: datetime = Field(

@@ -6,7 +6,8 @@ updates that record (and changes nothing if nothing changed), a row of a record 
 skipped, and the records the file lacks are reported, never deleted.
 
 `all-or-nothing` writes in one transaction, and none of it once a row is bad (the rest is still
-read, so the report lists every bad row); `skip-bad` commits every BATCH rows, each row on a
+read and checked, so the report lists the other bad rows it can tell without writing: an
+ambiguous actor name shows only while writing); `skip-bad` commits every BATCH rows, each row on a
 savepoint of its own, so an interrupted import leaves what the batches before it wrote.
 """
 
@@ -43,7 +44,7 @@ from app.imports.schemas import (
     ImportRequest,
     Missing,
 )
-from app.imports.tally import Tally, first
+from app.imports.tally import Tally, first, reasons
 from app.incidents.schemas import IncidentUpdate
 from app.incidents.service import IncidentService
 from app.negotiations.schemas import AgreementUpdate
@@ -73,12 +74,12 @@ class Importer(Tally):
         self.seen: set[str] = set()
         self._source: uuid.UUID | None = None
 
-    def take(self, line: int, row: dict[str, str]) -> None:
+    def take(self, line: int, row: dict[str, str] | BadRow) -> None:
         """Read one row and, while writing, write it; a bad row is tallied with its reason."""
         self.counts["rows"] += 1
         try:
-            if "" in row:
-                raise BadRow(row[""])
+            if isinstance(row, BadRow):
+                raise row
             parsed = self.form.read(row)
             self.seen.add(parsed.external_id[1])
             body = self._with_actors(parsed) if self.writing else parsed.body
@@ -89,7 +90,7 @@ class Importer(Tally):
         except (BadRow, AppError) as exc:
             self._refuse(line, str(exc.detail if isinstance(exc, AppError) else exc))
         except ValidationError as exc:
-            self._refuse(line, _reasons(exc))
+            self._refuse(line, reasons(exc))
 
     def _with_actors(self, parsed: Parsed) -> dict[str, Any]:
         """The body with its actors reconciled and the records it refers to found or made
@@ -221,13 +222,6 @@ def _end_batch(session: Session, mode: ImportMode, done: int, progress: Progress
         progress(done)
 
 
-def _reasons(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(part) for part in error['loc']) or 'row'}: {error['msg']}"
-        for error in exc.errors()
-    )
-
-
 def submit(session: Session, request: ImportRequest, size: int, by: str | None) -> ImportJob:
     """Queue an import of a file already received (`size` bytes)."""
     queued = ImportJob(format=request.format, mode=request.mode, file_name=request.file_name,
@@ -238,9 +232,9 @@ def submit(session: Session, request: ImportRequest, size: int, by: str | None) 
 
 
 def run_job(database: Database, job_id: uuid.UUID, path: Path, pins: dict[str, str]) -> None:
-    """Run a queued import (in a worker thread), its progress and its end kept in its job; the
-    file received goes once it is read. An error writing the job's state is logged, not
-    raised: the job's clock (`updated_at`) then stops, which says it."""
+    """Run a queued import (in a worker thread), its progress and its end kept in its job. An
+    error writing the job's state is logged, not raised: the job's clock (`updated_at`) then
+    stops, which says it."""
     with database.writer_sessions() as session:
         queued = ImportJobRead.model_validate(job(session, job_id))
     _set(database, job_id, status="running")
@@ -265,8 +259,6 @@ def run_job(database: Database, job_id: uuid.UUID, path: Path, pins: dict[str, s
     except Exception:
         logger.exception("import %s failed", job_id)
         outcome = {"status": "failed", "error": "An unexpected error stopped the import."}
-    finally:
-        path.unlink(missing_ok=True)
     _set(database, job_id, finished_at=utcnow(), **outcome)
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.imports.schemas import (
@@ -65,3 +66,11 @@ class Tally:
 
 def first(named: dict[str, Any]) -> dict[str, Any]:
     return dict(list(named.items())[:REPORT_ITEMS])
+
+
+def reasons(exc: ValidationError) -> str:
+    """A row's validation errors, each where it is."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or 'row'}: {error['msg']}"
+        for error in exc.errors()
+    )

@@ -135,7 +135,7 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         """In date order, the dated incidents, then those of unknown date (by id): no engine
         puts nulls last in both directions from one index."""
         parts = super().parts(query)
-        if not _by_date(query) or parts[0][1][0].name == RANK:
+        if not _by_date(query) or self.order(query)[0].name == RANK:
             return parts
         undated = select(Incident.id).where(Incident.deleted_at.is_(None))
         return [*parts, (self.filtered(undated, query).where(*UNDATED), self._undated_order(query))]

@@ -3,7 +3,8 @@
 Each kind of record gets an `external_ids` column (what reads show) and a
 `<table>_external_ids` table keyed by (dataset, value), so that an id in another dataset names
 one record of a kind. Actors had the column already: their ids are copied into the new table
-(where two actors claimed the same id, the one created first keeps it).
+(where two actors claimed the same id, the one created first keeps it; the other's copy of it
+goes).
 
 Revision ID: 2334bca0e1c4
 Revises: 262b585a7314
@@ -73,12 +74,18 @@ def _copy_actor_ids() -> None:
     connection = op.get_bind()
     taken: set[tuple[str, str]] = set()
     ordered = sa.select(actors.c.id, actors.c.external_ids).order_by(actors.c.created_at)
-    for record_id, ids in connection.execute(ordered):
+    for record_id, ids in connection.execute(ordered).all():
+        kept = {}
         for dataset, value in sorted((ids or {}).items()):
             if (dataset, str(value)) not in taken:
                 taken.add((dataset, str(value)))
+                kept[dataset] = str(value)
                 row = {"record_id": record_id, "dataset": dataset, "value": str(value)}
                 connection.execute(sa.insert(side).values(row))
+        if kept != (ids or {}):
+            # An id another actor had first is dropped: it names one actor from now on.
+            update = actors.update().where(actors.c.id == record_id)
+            connection.execute(update.values(external_ids=kept))
 
 
 def downgrade() -> None:

@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("format", sa.String(length=16), nullable=False),
         sa.Column("mode", sa.String(length=16), nullable=False),
         sa.Column("file_name", sa.String(length=300), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("size_bytes", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
         sa.Column("submitted_by", sa.String(length=100), nullable=True),

@@ -316,3 +316,17 @@ async def test_numbers_do_not_sound_alike(client, database):
     )  # fmt: skip
     report = run(database, text)
     assert (report.status, list(report.actors.created)) == ("succeeded", ["Brigade 0228"])
+
+
+async def test_unreadable_values_blank_lines_and_unnamed_columns(client, database):
+    clash = {"event_type": "Battles", "sub_event_type": "Armed clash", "actor1": "Hezbollah",
+             "event_date": "2017-01-24"}  # fmt: skip
+    rows = [acled_row(**clash, event_id_cnty="SYR31", fatalities="nan"), "\n",
+            acled_row(**clash, event_id_cnty="SYR32", latitude="inf", longitude="36")]  # fmt: skip
+    report = run(database, ACLED_HEADER + "\n" + "".join(rows), mode="skip-bad")
+    assert [(row.line, row.reason) for row in report.bad_rows] == [
+        (2, "fatalities: not a number: 'nan'"), (4, "latitude: not a number: 'inf'"),
+    ]  # fmt: skip
+    numbered = ",event_id_cnty,event_date,event_type,sub_event_type,actor1\n" \
+               "0,SYR33,2017-01-23,Battles,Armed clash,Hezbollah\n"  # fmt: skip
+    assert run(database, numbered).created == 1

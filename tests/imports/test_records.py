@@ -2,6 +2,7 @@
 database answers exactly as the database it came from (ids, times, versions, links)."""
 
 import io
+import json
 
 import pytest
 
@@ -58,3 +59,23 @@ async def test_a_file_holds_whole_records_of_one_collection(client, database):
         (3, "not a record of any collection: export whole records (no `fields=`)"),
         (4, "not JSON: Expecting property name enclosed in double quotes"),
     ]
+
+
+async def test_a_refused_record_leaves_nothing_in_skip_bad_mode(client, database):
+    (first, second, *_) = (await exported(client, "incidents")).splitlines()
+    taken = json.loads(first)["external_ids"] | {"acled": "SYR1"}
+    await client.patch(f"/v1/incidents/{json.loads(first)['id']}", json={"external_ids": taken},
+                       headers={"If-Match": f'"{json.loads(first)["version"]}"'})  # fmt: skip
+    clash = json.loads(second) | {"description": "changed", "external_ids": {"acled": "SYR1"}}
+    report = import_file(database, io.StringIO(json.dumps(clash) + "\n"), "ndjson",
+                         file_name="i.ndjson", mode="skip-bad")  # fmt: skip
+    assert (report.bad, report.updated) == (1, 0)
+    shown = (await client.get(f"/v1/incidents/{clash['id']}")).json()
+    assert (shown["description"], shown["version"]) == (json.loads(second)["description"],
+                                                        json.loads(second)["version"])  # fmt: skip
+
+
+async def test_a_record_without_its_stamps_is_refused(client, database):
+    line = json.loads((await exported(client, "sources")).splitlines()[0]) | {"version": "two"}
+    report = import_file(database, io.StringIO(json.dumps(line)), "ndjson", file_name="s.ndjson")
+    assert report.bad_rows[0].reason.startswith("version: Input should be a valid integer")

@@ -234,3 +234,30 @@ async def test_exports_put_it_last_on_every_engine(client, sort):
 async def test_a_date_is_given_exactly_when_it_is_known(client, dates):
     body = {"type": "kidnapping", **dates}
     assert_problem(await client.post("/v1/incidents", json=body), 422, "body")
+
+
+async def test_a_search_pages_through_undated_incidents_once(client):
+    ids = [(await undated(client, description=f"barrel bombs {n}"))["id"] for n in range(2)]
+    for n in range(3):
+        body = {"type": "shelling", "start_date": f"2017-01-2{n}", "description": "barrel bombs"}
+        ids.append((await client.post("/v1/incidents", json=body)).json()["id"])
+    rows = await all_pages(client, "/v1/incidents", q="barrel", limit=2)
+    assert sorted(row["id"] for row in rows) == sorted(ids)
+
+
+async def test_stats_put_the_month_of_unknown_dates_last(client):
+    await undated(client)
+    groups = (await client.get("/v1/stats/incidents", params={"group_by": "month"})).json()
+    months = [group["month"] for group in groups["data"]]
+    assert months[-1] is None and None not in months[:-1]
+
+
+async def test_csv_writes_dataset_fields_as_pairs_on_every_engine(client):
+    await client.post("/v1/incidents", json=KHAN_SHAYKHUN)
+    params = {"format": "csv", "fields": "dataset_fields", "external_id": "ucdp_ged:185329"}
+    (row,) = read_csv(await client.get("/v1/incidents", params=params))
+    # In the order the engine keeps the keys (PostgreSQL's JSONB: shortest first).
+    assert set(row["dataset_fields"].split(", ")) == {
+        "ucdp_ged:conflict_name: Syria: Government",
+        "ucdp_ged:where_prec: 1",
+    }
