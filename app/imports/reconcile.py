@@ -21,6 +21,7 @@ from app.actors.models import Actor
 from app.actors.repository import EXACT, SOUND_ALIKE, best_matches
 from app.actors.schemas import ActorCreate
 from app.actors.service import ActorService
+from app.core.errors import NotFound
 from app.core.identifiers import holders
 from app.core.names import match_key
 from app.imports.formats import BadRow, Mention
@@ -95,9 +96,13 @@ class Reconciler:
             actor_id = uuid.UUID(actor)
         except ValueError:
             raise BadRow(f"the mapping file pins {name!r} to {actor!r}, not an actor id") from None
-        if not self.actors.exists(actor_id):
-            raise BadRow(f"the mapping file pins {name!r} to {actor_id}, which is no actor")
-        return self._matched(name, actor_id)
+        try:
+            shown = self.actors.read(actor_id)  # a live actor: a deleted one is pinned to no one
+        except NotFound:
+            raise BadRow(
+                f"the mapping file pins {name!r} to {actor_id}, which is no actor"
+            ) from None
+        return self._matched(name, actor_id, shown["name"])
 
     def _matched(self, name: str, actor_id: uuid.UUID, actor_name: str | None = None) -> uuid.UUID:
         shown = actor_name or self.actors.read(actor_id)["name"]

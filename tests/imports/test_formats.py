@@ -330,3 +330,14 @@ async def test_unreadable_values_blank_lines_and_unnamed_columns(client, databas
     numbered = ",event_id_cnty,event_date,event_type,sub_event_type,actor1\n" \
                "0,SYR33,2017-01-23,Battles,Armed clash,Hezbollah\n"  # fmt: skip
     assert run(database, numbered).created == 1
+
+
+async def test_a_pin_to_a_deleted_actor_pins_nothing(client, database):
+    created = (await client.post("/v1/actors", json={"name": "Liwa X", "kind": "other"})).json()
+    await client.delete(f"/v1/actors/{created['id']}", headers={"If-Match": '"1"'})
+    report = run(database, read("acled_old.csv"),
+                 pins={"Military Forces of Syria (2000-2024)": created["id"]})  # fmt: skip
+    assert report.bad_rows[0].reason == (
+        f"the mapping file pins 'Military Forces of Syria (2000-2024)' to {created['id']}, "
+        "which is no actor"
+    )
