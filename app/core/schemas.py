@@ -73,8 +73,7 @@ DatasetFieldKey = Annotated[
 # `dataset:id`, as the `external_id` filter takes it.
 ExternalIdRef = Annotated[
     str,
-    StringConstraints(max_length=133, pattern=r"^[a-z][a-z0-9_]{0,31}:.*[^\s\u0000].*$"),
-    NoNul,
+    StringConstraints(max_length=133, pattern=f"^[a-z][a-z0-9_]{{0,31}}:{TEXT_PATTERN[1:]}"),
 ]
 
 

@@ -53,7 +53,7 @@ class ImportReport(BaseModel):
 
 
 # `name=actor-id`: a name the file uses, pinned to an actor (the last `=` splits).
-Pin = Annotated[str, StringConstraints(pattern=r"^.+=[0-9a-fA-F-]{36}$", max_length=337)]
+Pin = Annotated[str, StringConstraints(pattern=r"^[^\u0000]+=[0-9a-fA-F-]{36}$", max_length=337)]
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 
 
