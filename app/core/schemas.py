@@ -70,6 +70,7 @@ ExternalIds = dict[ExternalKey, Label]
 DatasetFieldKey = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}:[A-Za-z][A-Za-z0-9_]{0,63}$"), NoNul
 ]
+DatasetFields = dict[DatasetFieldKey, LongText]
 # `dataset:id`, as the `external_id` filter takes it.
 ExternalIdRef = Annotated[
     str,
@@ -77,27 +78,34 @@ ExternalIdRef = Annotated[
 ]
 
 
-def external_ids_field() -> Any:
-    """A record's `external_ids`: its id in each dataset it comes from or appears in."""
+def keyed_field(description: str, example: dict[str, str], max_length: int) -> Any:
+    """An object field of values by key (a dict whose keys have a pattern), empty by default."""
     return Field(
         default_factory=dict,
-        max_length=20,
-        description="The record's id in other datasets, keyed by dataset: acled, ucdp_ged, "
-        "pax, wikidata... Each id names one record of a kind.",
-        examples=[{"acled": "SYR1234"}],
+        max_length=max_length,
+        description=description,
+        examples=[example],
         json_schema_extra={"additionalProperties": False},  # keys must match the pattern
+    )
+
+
+def external_ids_field() -> Any:
+    """A record's `external_ids`: its id in each dataset it comes from or appears in."""
+    return keyed_field(
+        "The record's id in other datasets, keyed by dataset: acled, ucdp_ged, pax, "
+        "wikidata... Each id names one record of a kind.",
+        {"acled": "SYR1234"},
+        max_length=20,
     )
 
 
 def dataset_fields_field() -> Any:
     """A record's `dataset_fields`: what the datasets it came from say that no field holds."""
-    return Field(
-        default_factory=dict,
+    return keyed_field(
+        "Each dataset's own fields that no field here holds, as `dataset:column` and the value "
+        "as the dataset gives it: kept so that nothing an import reads is lost.",
+        {"acled:disorder_type": "Political violence", "acled:source_scale": "National"},
         max_length=300,
-        description="Each dataset's own fields that no field here holds, as `dataset:column` "
-        "and the value as the dataset gives it: kept so that nothing an import reads is lost.",
-        examples=[{"acled:disorder_type": "Political violence", "acled:source_scale": "National"}],
-        json_schema_extra={"additionalProperties": False},  # keys must match the pattern
     )
 
 
@@ -112,7 +120,8 @@ class ExternalIdFilter(BaseModel):
 
     def external_pairs(self) -> list[tuple[str, str]]:
         """The filter's (dataset, id) pairs."""
-        return [(ref.split(":", 1)[0], ref.split(":", 1)[1].strip()) for ref in self.external_id]
+        pairs = (ref.partition(":") for ref in self.external_id)
+        return [(dataset, value.strip()) for dataset, _, value in pairs]
 
 
 def _unique(values: list[Any]) -> list[Any]:

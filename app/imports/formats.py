@@ -69,6 +69,7 @@ class Format:
     read: Callable[[dict[str, str]], Parsed]
     attach: Callable[[dict[str, Any], Resolved], dict[str, Any]]
     source: dict[str, Any]
+    renames: dict[str, str] = field(default_factory=dict)  # older column names -> today's
 
 
 def incident_actors(body: dict[str, Any], resolved: Resolved) -> dict[str, Any]:
@@ -377,7 +378,7 @@ def _agreement_text(row: dict[str, str]) -> list[dict[str, Any]]:
 FORMATS = {
     "acled": Format(
         name="acled", dataset="acled", collection="incidents", read=acled,
-        attach=incident_actors,
+        attach=incident_actors, renames=mappings.ACLED_OLD_COLUMNS,
         source={"title": "ACLED: Armed Conflict Location & Event Data", "kind": "dataset",
                 "publisher": "ACLED", "url": "https://acleddata.com/",
                 "external_ids": {"dataset": "acled"}},

@@ -9,11 +9,11 @@ are written once every record is in.
 
 import json
 import uuid
-from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any, get_args
 
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.orm import Session
 
 from app.actors.schemas import ActorUpdate
 from app.actors.service import ActorService
@@ -22,7 +22,7 @@ from app.core.records import RecordService
 from app.core.schemas import PatchModel
 from app.core.shapes import plain_type
 from app.imports.formats import BadRow
-from app.imports.schemas import ActorNames, ImportReport, Missing
+from app.imports.schemas import ActorNames, ImportMode, ImportReport, Missing
 from app.imports.tally import Tally, reasons
 from app.incidents.schemas import IncidentUpdate
 from app.incidents.service import IncidentService
@@ -84,7 +84,7 @@ def _writable_value(annotation: Any, value: Any) -> Any:
 class RecordLoader(Tally):
     """One NDJSON file of our records, on one session."""
 
-    def __init__(self, session: Any, mode: Any) -> None:
+    def __init__(self, session: Session, mode: ImportMode) -> None:
         super().__init__(session, mode)
         self.collection: str | None = None
         self._deferred: list[tuple[int, Stamps, dict[str, Any]]] = []
@@ -140,10 +140,6 @@ class RecordLoader(Tally):
                 self._refuse(line, exc.detail)
             except ValidationError as exc:
                 self._refuse(line, reasons(exc))
-
-    def _alone(self) -> AbstractContextManager[Any]:
-        """A row's writes: in skip-bad mode on a savepoint, so a refused row leaves nothing."""
-        return self.session.begin_nested() if self.mode == "skip-bad" else nullcontext()
 
     def report(self, file_name: str) -> ImportReport:
         nobody = ActorNames(matched={}, created={}, ambiguous={}, unmatched={})

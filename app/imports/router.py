@@ -88,14 +88,12 @@ async def _received(request: Request) -> tuple[Path, int]:
             async for chunk in request.stream():
                 size += len(chunk)
                 await to_thread.run_sync(spooled.write, chunk)
-    except ClientDisconnect:
+        if size == 0:
+            raise Unprocessable.at(["body"], "send the file as the request body", "missing")
+    except BaseException as exc:
         Path(name).unlink()
-        # Over IMPORT_MAX_BYTES, the body limit has cut the body off and answers 413 itself.
-        raise BadRequest("The request body ended before it was complete.") from None
-    except BaseException:
-        Path(name).unlink()
+        if isinstance(exc, ClientDisconnect):
+            # Over IMPORT_MAX_BYTES, the body limit has cut the body off and answers 413 itself.
+            raise BadRequest("The request body ended before it was complete.") from None
         raise
-    if size == 0:
-        Path(name).unlink()
-        raise Unprocessable.at(["body"], "send the file as the request body", "missing")
     return Path(name), size

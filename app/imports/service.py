@@ -29,10 +29,9 @@ from app.core.errors import AppError
 from app.core.identifiers import external_id_rows, holders
 from app.core.records import RecordService
 from app.imports.formats import FORMATS, BadRow, Format, Parsed, rows
-from app.imports.mappings import ACLED_OLD_COLUMNS
 from app.imports.models import ImportJob
 from app.imports.reconcile import Reconciler
-from app.imports.records import RecordLoader
+from app.imports.records import PATCHES, SERVICES, RecordLoader
 from app.imports.repository import job, record_progress
 from app.imports.schemas import (
     REPORT_ITEMS,
@@ -45,20 +44,11 @@ from app.imports.schemas import (
     Missing,
 )
 from app.imports.tally import Tally, first, reasons
-from app.incidents.schemas import IncidentUpdate
-from app.incidents.service import IncidentService
-from app.negotiations.schemas import AgreementUpdate
-from app.negotiations.service import AgreementService, ProcessService
+from app.negotiations.service import ProcessService
 from app.sources.service import SourceService
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-# The collection a format's rows become: its service and its partial-update schema.
-WRITERS: dict[str, tuple[type[RecordService[Any, Any, Any]], type[Any]]] = {
-    "incidents": (IncidentService, IncidentUpdate),
-    "agreements": (AgreementService, AgreementUpdate),
-}
-RENAMES = {"acled": ACLED_OLD_COLUMNS}
 Progress = Callable[[int], None]
 
 
@@ -68,8 +58,8 @@ class Importer(Tally):
     def __init__(self, session: Session, form: Format, mode: ImportMode, pins: dict[str, str]):
         super().__init__(session, mode)
         self.form = form
-        service_class, self.update_schema = WRITERS[form.collection]
-        self.service = service_class(session)
+        self.service = SERVICES[form.collection](session)
+        self.update_schema = PATCHES[form.collection]
         self.reconciler = Reconciler(session, pins)
         self.seen: set[str] = set()
         self._source: uuid.UUID | None = None
@@ -92,6 +82,9 @@ class Importer(Tally):
         except ValidationError as exc:
             self._refuse(line, reasons(exc))
 
+    def finish(self) -> None:
+        """Nothing waits: a dataset's rows refer only to records made as they are read."""
+
     def _with_actors(self, parsed: Parsed) -> dict[str, Any]:
         """The body with its actors reconciled and the records it refers to found or made
         (outside the row's savepoint, so that a later row may name them even if this one
@@ -108,21 +101,19 @@ class Importer(Tally):
                        body: dict[str, Any]) -> uuid.UUID:  # fmt: skip
         """The record of `service_class` holding the body's one external id, else a new one."""
         service = service_class(self.session)
-        ((dataset, value),) = body["external_ids"].items()
-        pair = (dataset, value)
+        (pair,) = body["external_ids"].items()
         held = holders(self.session, service.repository.model, [pair]).get(pair)
         if held is not None:
             return held
         return uuid.UUID(service.create(service.create_schema.model_validate(body))["id"])
 
     def _write_alone(self, pair: tuple[str, str], body: dict[str, Any]) -> None:
-        if self.mode == "all-or-nothing":
-            self._write(pair, body)
-            return
         try:
-            with self.session.begin_nested():
+            with self._alone():
                 self._write(pair, body)
         except IntegrityError as exc:
+            if self.mode != "skip-bad":
+                raise  # the whole import rolls back
             raise BadRow(f"conflicts with data already stored: {exc.orig}") from exc
 
     def _write(self, pair: tuple[str, str], body: dict[str, Any]) -> None:
@@ -194,7 +185,7 @@ def import_file(
             items: Iterable[tuple[int, Any]] = enumerate(lines, 1)
         else:
             importer = Importer(session, FORMATS[form], mode, pins or {})
-            items = rows(lines, RENAMES.get(form))
+            items = rows(lines, FORMATS[form].renames)
         for line, row in items:
             importer.take(line, row)
             if importer.counts["rows"] % BATCH == 0:

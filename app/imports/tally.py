@@ -1,5 +1,7 @@
 """What an import wrote and refused, whatever it reads."""
 
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,7 +19,7 @@ from app.imports.schemas import (
 WRITES = ("created", "updated", "unchanged", "deleted")
 
 
-class Tally:
+class Tally(ABC):
     """What an import wrote and refused; in all-or-nothing mode, a refusal stops the writes."""
 
     def __init__(self, session: Session, mode: ImportMode) -> None:
@@ -31,16 +33,26 @@ class Tally:
     def writing(self) -> bool:
         return self.mode == "skip-bad" or self.bad == 0
 
+    def _alone(self) -> AbstractContextManager[Any]:
+        """A row's writes: in skip-bad mode on a savepoint, so a refused row leaves nothing."""
+        return self.session.begin_nested() if self.mode == "skip-bad" else nullcontext()
+
     def _refuse(self, line: int, reason: str) -> None:
         self.bad += 1
         if len(self.refused) < REPORT_ITEMS:
             self.refused.append(RefusedRow(line=line, reason=reason))
 
+    @abstractmethod
+    def take(self, line: int, row: Any) -> None:
+        """Read one row of the file and, while writing, write it; tally a bad one."""
+
+    @abstractmethod
     def finish(self) -> None:
         """Write what had to wait for every row (references to records read later)."""
 
+    @abstractmethod
     def report(self, file_name: str) -> ImportReport:
-        raise NotImplementedError
+        """What the import read, wrote and refused."""
 
     def _report(
         self, form: str, file_name: str, actors: ActorNames, missing: Missing

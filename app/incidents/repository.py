@@ -135,7 +135,7 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         """In date order, the dated incidents, then those of unknown date (by id): no engine
         puts nulls last in both directions from one index."""
         parts = super().parts(query)
-        if not _by_date(query) or self.order(query)[0].name == RANK:
+        if not self._undated_follow(query):
             return parts
         undated = select(Incident.id).where(Incident.deleted_at.is_(None))
         return [*parts, (self.filtered(undated, query).where(*UNDATED), self._undated_order(query))]
@@ -144,9 +144,14 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         self, query: IncidentQuery
     ) -> list[tuple[list[ColumnElement[bool]], list[SortKey]]]:
         order = self.order(query)
-        if not _by_date(query) or order[0].name == RANK:
+        if not self._undated_follow(query):
             return [([], order)]
         return [([Incident.start_date.is_not(None)], order), (UNDATED, self._undated_order(query))]
+
+    def _undated_follow(self, query: IncidentQuery) -> bool:
+        """Whether the list is in date order with the incidents of unknown date in it (no
+        dates asked for, and no search by relevance): they follow the dated ones."""
+        return _by_date(query) and self.order(query)[0].name != RANK
 
     def _undated_order(self, query: IncidentQuery) -> list[SortKey]:
         """The keys of the dated part's order, a date beyond every other standing in for none."""
@@ -247,8 +252,7 @@ def _what(query: IncidentFilters) -> list[ColumnElement[bool]]:
 
 
 def _by_date(query: IncidentQuery) -> bool:
-    """Whether the list is in date order, with the incidents of unknown date in it (no dates
-    asked for)."""
+    """Whether the list is sorted by date and asks for no dates."""
     return query.sort != "-killed" and query.from_ is None and query.to is None
 
 

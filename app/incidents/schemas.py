@@ -12,7 +12,7 @@ from app.core.dates import DateRange, UtcDateTime
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
-    DatasetFieldKey,
+    DatasetFields,
     ExternalIdFilter,
     ExternalIds,
     Label,
@@ -26,6 +26,7 @@ from app.core.schemas import (
     Unique,
     dataset_fields_field,
     external_ids_field,
+    keyed_field,
     many,
     ordered_after,
     patch_of,
@@ -203,12 +204,10 @@ class IncidentCreate(ApiModel):
     sub_type: Label | None = Field(None, description="Finer type, e.g. double_tap_strike.")
     description: LongText | None = Field(None, description="What happened, in words.")
     language: LanguageTag | None = Field(None, description="The description's language.")
-    translations: dict[LanguageTag, LongText] = Field(
-        default_factory=dict,
+    translations: dict[LanguageTag, LongText] = keyed_field(
+        "The description in other languages, by BCP 47 tag.",
+        {"ar": "قصف على وادي بردى"},
         max_length=20,
-        description="The description in other languages, by BCP 47 tag.",
-        examples=[{"ar": "قصف على وادي بردى"}],
-        json_schema_extra={"additionalProperties": False},  # keys must be language tags
     )
     start_date: date | None = Field(
         None, description="First day (or first day of the period if imprecise); null only when "
@@ -240,7 +239,7 @@ class IncidentCreate(ApiModel):
     verification: Verification = Field("reported", description="How well it is established.")
     violated_agreement_id: uuid.UUID | None = Field(None, description="Agreement it violated.")
     external_ids: ExternalIds = external_ids_field()
-    dataset_fields: dict[DatasetFieldKey, LongText] = dataset_fields_field()
+    dataset_fields: DatasetFields = dataset_fields_field()
     citations: list[CitationIn] = citations_field()
 
     _end_after_start = ordered_after("end_date", "start_date")

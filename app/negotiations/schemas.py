@@ -10,7 +10,7 @@ from app.core.dates import DateRange
 from app.core.pagination import ListQuery, fields_field, format_field, page_of
 from app.core.schemas import (
     ApiModel,
-    DatasetFieldKey,
+    DatasetFields,
     ExternalIds,
     Label,
     LongText,
@@ -200,7 +200,7 @@ class AgreementCreate(ApiModel):
     countries: Annotated[list[Label], Unique] = many("Countries it concerns (ISO 3166 codes).")
     summary: LongText | None = Field(None, description="What it says.")
     external_ids: ExternalIds = external_ids_field()
-    dataset_fields: dict[DatasetFieldKey, LongText] = dataset_fields_field()
+    dataset_fields: DatasetFields = dataset_fields_field()
     citations: list[CitationIn] = citations_field()
 
     _valid_to_after_from = ordered_after("valid_to", "valid_from")
