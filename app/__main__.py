@@ -94,12 +94,21 @@ def manage_keys(args: argparse.Namespace) -> None:
 
 def serve() -> None:
     settings = get_settings()
+    limited = settings.rate_limit_anonymous or settings.rate_limit_per_key
+    if settings.workers > 1 and limited and not settings.redis_url:
+        sys.exit(
+            f"error: WORKERS={settings.workers} without REDIS_URL would let each worker count "
+            "rate limits on its own (the limit times the workers); set REDIS_URL, use one "
+            "worker, or turn limits off (RATE_LIMIT_ANONYMOUS=0 RATE_LIMIT_PER_KEY=0)"
+        )
     uvicorn.run(
         "app.asgi:app",
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        proxy_headers=True,
+        # Proxies are trusted by the app itself (FORWARDED_ALLOW_IPS), and no banner is sent.
+        proxy_headers=False,
+        server_header=False,
     )
 
 

@@ -38,8 +38,9 @@ FLOOR_PORT = 8200
 BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = 15  # each run; a scenario is four runs
 # wrk is one address sending thousands of requests: the limit is set out of its reach, but
-# every request is still counted, as in production.
-SERVICE_ENV = {"WORKERS": "2", "DATABASE_POOL_SIZE": "10", "RATE_LIMIT_ANONYMOUS": "1000000000"}
+# every request is still counted, in Redis as production's workers must share the count.
+SERVICE_ENV = {"WORKERS": "2", "DATABASE_POOL_SIZE": "10", "RATE_LIMIT_ANONYMOUS": "1000000000",
+               "REDIS_URL": "redis://127.0.0.1:6379/0"}  # fmt: skip
 FLOOR_COMMAND = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--workers", "2",
                  "--port", str(FLOOR_PORT), "--no-access-log"]  # fmt: skip
 HERE = Path(__file__).parent

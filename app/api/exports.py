@@ -11,6 +11,7 @@ from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from app.api.readers import requested_format
 from app.api.responses import JsonResponse
 from app.core.errors import Unprocessable
 from app.core.pagination import ListQuery, offered_formats, selected_fields
@@ -22,7 +23,6 @@ MEDIA_TYPES = {
     "ndjson": "application/x-ndjson",
     "geojson": "application/geo+json",
 }
-ACCEPTED = {"text/csv": "csv", "application/x-ndjson": "ndjson", "application/geo+json": "geojson"}
 CHUNK_CHARACTERS = 64 * 1024
 
 Q = TypeVar("Q", bound=ListQuery, contravariant=True)
@@ -46,7 +46,7 @@ class Listable(Protocol[Q]):
 def listing(request: Request, records: Listable[Q], query: Q) -> Response:
     """The list in the format asked for: a page of JSON, or every row streamed."""
     formats = offered_formats(type(query))
-    fmt = query.format or _accepted(request.headers.get("accept"))
+    fmt = requested_format(query.format, request.headers.get("accept"))
     if fmt not in formats:
         raise Unprocessable.at(["query", "format"], f"this list is not available as {fmt}")
     fields = selected_fields(query)
@@ -71,12 +71,6 @@ def stats_response(keys: list[str], rows: list[dict[str, Any]], fmt: str | None,
     writer.writeheader()
     writer.writerows(rows)
     return _streamed(iter([BYTE_ORDER_MARK + buffer.getvalue()]), "csv", name)
-
-
-def _accepted(accept: str | None) -> str:
-    """The export format the Accept header asks for, else JSON."""
-    ranges = [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
-    return next((ACCEPTED[kind] for kind in ranges if kind in ACCEPTED), "json")
 
 
 def _next_link(request: Request, next_cursor: str | None) -> dict[str, str]:

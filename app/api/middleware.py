@@ -1,5 +1,6 @@
-"""What every request meets on its way in and out: CORS for the configured frontends,
-security headers, a bound on request bodies, and rate limits."""
+"""What every request meets on its way in and out: the caller's address as a trusted proxy
+gives it, CORS for the configured frontends, security headers, a bound on request bodies, rate
+limits, and a guard against readers that stall or stream too much at once."""
 
 from functools import partial
 
@@ -7,8 +8,10 @@ from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api.ratelimit import HEADER_NAMES, RateLimit
+from app.api.readers import ReaderGuard
 from app.core.config import Settings
 from app.core.errors import send_problem
 from app.keys.service import key_is_live
@@ -94,6 +97,7 @@ class BodyLimit:
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(ReaderGuard, settings=settings)
     app.add_middleware(
         RateLimit,
         settings=settings,
@@ -127,3 +131,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
         max_age=600,
     )
     app.add_middleware(SecurityHeaders)
+    # Outermost, so that rate limits count the address the proxy saw; here rather than in the
+    # server, so that no server's default trust (uvicorn's is 127.0.0.1) applies.
+    if settings.forwarded_allow_ips:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)

@@ -41,6 +41,35 @@ class Settings(BaseSettings):
         le=86_400,
         description="How long a CSV export may run on PostgreSQL, where one COPY streams it all.",
     )
+    public_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="The address clients reach the service at, e.g. https://api.example.org: "
+        "`Link` and `Location` headers start with it. Unset, they are relative references "
+        "(never built from the request's Host header).",
+    )
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated addresses (or networks) of the proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; unset, no proxy is, and rate "
+        "limits count the connecting address.",
+    )
+    export_stall_seconds: float = Field(
+        30,
+        gt=0,
+        le=3600,
+        description="A client that reads nothing of a response (an export above all) for "
+        "this long is cut off, and the database connection it held goes back to the pool.",
+    )
+    exports_at_once: int = Field(
+        4,
+        ge=1,
+        description="Exports (CSV, NDJSON, GeoJSON) a worker streams at once; another is 503 "
+        "until one ends. Keep it under DATABASE_POOL_SIZE: the rest are for ordinary requests.",
+    )
+    exports_per_address: int = Field(
+        2, ge=1, description="Exports one address may stream at once from a worker; more is 429."
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated origins whose frontends may call the API from a browser.",
@@ -57,7 +86,8 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         None,
         description="Redis that workers and hosts share rate-limit counts through, e.g. "
-        "redis://127.0.0.1:6379/0; unset, each process counts on its own.",
+        "redis://127.0.0.1:6379/0; unset, the one process counts (the server refuses more "
+        "than one worker with rate limits on and no Redis).",
     )
     rate_limit_anonymous: int = Field(
         300, ge=0, description="Requests per window from one address without a key (0: no limit)."
@@ -67,9 +97,9 @@ class Settings(BaseSettings):
     )
     rate_limit_window_seconds: int = Field(60, ge=1, description="The rate-limit window.")
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value

@@ -6,7 +6,8 @@ import uuid
 import pytest
 import redis
 
-from app.core.config import Settings
+from app.__main__ import main
+from app.core.config import Settings, get_settings
 from app.main import create_app
 from tests.helpers import api_client, assert_problem
 
@@ -112,6 +113,64 @@ async def test_workers_share_one_count_through_redis(database):
     assert statuses == [200, 200, 200, 429]
     assert any(store.scan_iter(key_prefix))
     store.close()
+
+
+def unique_address() -> str:
+    """An address no other test (nor a parallel run) counts against."""
+    return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+
+
+async def test_three_hundred_means_three_hundred_with_four_workers(database):
+    address = unique_address()
+    workers = [limited(database, redis_url=REDIS_URL, rate_limit_anonymous=300) for _ in range(4)]
+    statuses = []
+    for _ in range(100):
+        for app in workers:
+            async with api_client(app, address=address) as client:
+                statuses.append((await client.get("/v1/nowhere")).status_code)
+    assert statuses.count(404) == 300
+    assert statuses.count(429) == 100
+    assert set(statuses[300:]) == {429}
+
+
+def test_the_server_refuses_several_workers_counting_apart(monkeypatch):
+    monkeypatch.setenv("WORKERS", "4")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as refused:
+            main(["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert "WORKERS=4 without REDIS_URL" in str(refused.value)
+
+
+async def test_a_forwarded_address_from_an_untrusted_peer_changes_nothing(database):
+    app = limited(database)
+    async with api_client(app, address=unique_address()) as client:
+        statuses = [
+            (
+                await client.get("/v1/actors", headers={"X-Forwarded-For": f"192.0.2.{n}"})
+            ).status_code
+            for n in range(5)
+        ]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+async def test_a_trusted_proxy_names_each_caller(database):
+    proxy = unique_address()
+    app = limited(database, forwarded_allow_ips=[proxy])
+    callers = [unique_address() for _ in range(5)]
+    async with api_client(app, address=proxy) as client:
+        statuses = [
+            (await client.get("/v1/actors", headers={"X-Forwarded-For": caller})).status_code
+            for caller in callers
+        ]
+        for _ in range(2):
+            await client.get("/v1/actors", headers={"X-Forwarded-For": callers[0]})
+        fourth = await client.get("/v1/actors", headers={"X-Forwarded-For": callers[0]})
+    assert statuses == [200] * 5
+    assert fourth.status_code == 429
 
 
 async def test_without_redis_the_limit_still_holds_in_process(database):
