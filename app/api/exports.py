@@ -11,6 +11,7 @@ from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from app.api.links import public_link
 from app.api.readers import requested_format
 from app.api.responses import JsonResponse
 from app.core.errors import Unprocessable
@@ -76,7 +77,8 @@ def stats_response(keys: list[str], rows: list[dict[str, Any]], fmt: str | None,
 def _next_link(request: Request, next_cursor: str | None) -> dict[str, str]:
     if next_cursor is None:
         return {}
-    return {"Link": f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'}
+    following = request.url.include_query_params(cursor=next_cursor)
+    return {"Link": f'<{public_link(request, following.path, following.query)}>; rel="next"'}
 
 
 def _picked(row: JsonRow, fields: list[str] | None) -> JsonRow:

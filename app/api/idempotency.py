@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.api.access import Caller, Writer
 from app.api.conditional import written
+from app.api.links import public_link
 from app.core.database import Base, Database, JSONDocument, RequestSession, utcnow
 from app.core.dialect import bound_lock_waits
 from app.core.errors import Conflict, Unprocessable
@@ -133,8 +134,8 @@ class Idempotency:
 
     def _created(self, shown: JsonRow) -> Response:
         response = written(shown, 201)
-        collection = self.request.url.replace(query="")
-        response.headers["Location"] = f"{collection}/{shown['id']}"
+        location = f"{self.request.url.path}/{shown['id']}"
+        response.headers["Location"] = public_link(self.request, location)
         return response
 
     def _once(self, payload: str, write: Callable[[], Response]) -> Response:

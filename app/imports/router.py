@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
 from app.api.access import Writer
+from app.api.links import public_link
 from app.core.database import Database, SessionDep
 from app.core.errors import BadRequest, NotFound, Unprocessable, problem_responses
 from app.imports.repository import job
@@ -44,7 +45,7 @@ async def create_import(
     shown = ImportJobRead.model_validate(queued).model_dump(mode="json")
     database: Database = request.app.state.database
     background.add_task(_in_background, database, queued.id, path, query.pins())
-    return JSONResponse(shown, 202, {"Location": f"/v1/imports/{queued.id}"})
+    return JSONResponse(shown, 202, {"Location": public_link(request, f"/v1/imports/{queued.id}")})
 
 
 @router.get("/v1/imports/{job_id}", operation_id="read_import", summary="Read an import",

@@ -206,3 +206,15 @@ async def test_a_request_cancelled_before_its_commit_gives_its_key_back(monkeypa
 
             assert retry.status_code == 201, retry.text
             assert len(await all_pages(client, "/v1/incidents", q="Cancelled half-way")) == 1
+
+
+async def test_a_stored_replay_never_repeats_a_forged_host(desk):
+    body = {**INCIDENT, "description": "Sent through a forged host."}
+    headers = {"Idempotency-Key": "forged-host"}
+
+    first = await desk.post("/v1/incidents", json=body, headers={**headers, "Host": "evil.example"})
+    again = await desk.post("/v1/incidents", json=body, headers=headers)
+
+    assert first.headers["location"] == f"/v1/incidents/{first.json()['id']}"
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["idempotent-replayed"] == "true"

@@ -86,7 +86,7 @@ async def test_create_returns_201_with_location_and_server_fields(client, collec
 
     assert response.status_code == 201, response.text
     created = response.json()
-    assert response.headers["location"] == f"http://test/v1/{collection}/{created['id']}"
+    assert response.headers["location"] == f"/v1/{collection}/{created['id']}"
     assert created["version"] == 1
     assert created["created_at"] <= created["updated_at"]
     assert all(
@@ -418,7 +418,7 @@ async def desk(committed) -> AsyncIterator[httpx.AsyncClient]:
 async def new_incident(client: httpx.AsyncClient, description: str) -> str:
     created = await client.post("/v1/incidents", json={**INCIDENT, "description": description})
     assert created.status_code == 201, created.text
-    return created.headers["location"].removeprefix("http://test")
+    return created.headers["location"]
 
 
 async def edit(client: httpx.AsyncClient, url: str, tag: str, send_if_match: bool) -> list[int]:
