@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.actors.schemas import ActorCreate, ActorPage, ActorQuery, ActorRead, ActorUpdate
 from app.actors.service import ActorService
-from app.api.access import Writer
+from app.api.access import Reader, Writer
 from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh, written
 from app.api.exports import listing
 from app.api.idempotency import Idempotent
@@ -64,7 +64,10 @@ def restore_actor(
 
 @router.get("/v1/actors/{record_id}/history", **ACTORS.history())
 def actor_history(
-    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+    record_id: uuid.UUID,
+    query: Annotated[HistoryQuery, Query()],
+    session: SessionDep,
+    who: Reader,
 ) -> ChangesPage:
     """Every change to the record, oldest first: who, when, each field before and after."""
-    return history_of(ActorService(session), record_id, query)
+    return history_of(ActorService(session), record_id, query, who.sees_who_changed)

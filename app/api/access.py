@@ -30,6 +30,12 @@ class Caller:
     name: str | None = None
     scope: Scope | None = None
 
+    @property
+    def sees_who_changed(self) -> bool:
+        """Whether the caller may see which key made a change: desks often name keys after
+        their staff, so anonymous readers see only when and what."""
+        return self.scope is not None
+
     def allows(self, scope: Scope) -> bool:
         return self.scope is not None and SCOPES.index(self.scope) >= SCOPES.index(scope)
 

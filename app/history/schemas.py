@@ -30,7 +30,10 @@ class ChangeRead(BaseModel):
     action: Action = Field(description="`delete` entries are tombstones: the record is gone.")
     version: int = Field(description="The record's version after the change.")
     changed_at: datetime
-    changed_by: str | None = Field(description="The name of the API key that made the change.")
+    changed_by: str | None = Field(
+        description="The name of the API key that made the change; shown only to callers "
+        "with a key (null for anonymous readers)."
+    )
     changes: dict[str, FieldChange] = Field(description="Each field the change touched.")
 
 

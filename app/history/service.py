@@ -21,21 +21,25 @@ class Recorded(Protocol):
     def exists(self, record_id: uuid.UUID) -> bool: ...
 
 
-def feed(session: Session, query: ChangesQuery) -> ChangesPage:
-    """Every change after `since`, oldest first, of every collection or of one."""
-    return _page(session, query, query.resource)
+def feed(session: Session, query: ChangesQuery, names_shown: bool) -> ChangesPage:
+    """Every change after `since`, oldest first, of every collection or of one; which key
+    made each only if `names_shown`."""
+    return _page(session, query, names_shown, query.resource)
 
 
-def history_of(service: Recorded, record_id: uuid.UUID, query: HistoryQuery) -> ChangesPage:
+def history_of(
+    service: Recorded, record_id: uuid.UUID, query: HistoryQuery, names_shown: bool
+) -> ChangesPage:
     """The changes of one record after `since`, oldest first; 404 if it never existed."""
     if not service.exists(record_id):
         raise NotFound(f"No {service.label} with id {record_id}.")
-    return _page(service.session, query, service.resource, record_id)
+    return _page(service.session, query, names_shown, service.resource, record_id)
 
 
 def _page(
     session: Session,
     query: HistoryQuery,
+    names_shown: bool,
     resource: str | None,
     record_id: uuid.UUID | None = None,
 ) -> ChangesPage:
@@ -43,13 +47,13 @@ def _page(
     rows = changes_after(session, since, query.limit + 1, resource, record_id)
     shown = rows[: query.limit]
     return ChangesPage(
-        data=[_read(change) for change in shown],
+        data=[_read(change, names_shown) for change in shown],
         next_cursor=str(shown[-1].seq if shown else since),
         has_more=len(rows) > query.limit,
     )
 
 
-def _read(change: Change) -> ChangeRead:
+def _read(change: Change, names_shown: bool) -> ChangeRead:
     return ChangeRead.model_validate(
         {
             "cursor": str(change.seq),
@@ -58,7 +62,7 @@ def _read(change: Change) -> ChangeRead:
             "action": change.action,
             "version": change.version,
             "changed_at": change.changed_at,
-            "changed_by": change.changed_by,
+            "changed_by": change.changed_by if names_shown else None,
             "changes": change.changes,
         }
     )

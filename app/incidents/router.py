@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.access import Writer
+from app.api.access import Reader, Writer
 from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh, written
 from app.api.exports import listing, stats_response
 from app.api.idempotency import Idempotent
@@ -72,10 +72,13 @@ def restore_incident(
 
 @router.get("/v1/incidents/{record_id}/history", **INCIDENTS.history())
 def incident_history(
-    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+    record_id: uuid.UUID,
+    query: Annotated[HistoryQuery, Query()],
+    session: SessionDep,
+    who: Reader,
 ) -> ChangesPage:
     """Every change to the record, oldest first: who, when, each field before and after."""
-    return history_of(IncidentService(session), record_id, query)
+    return history_of(IncidentService(session), record_id, query, who.sees_who_changed)
 
 
 @router.get("/v1/stats/incidents", tags=["stats"], operation_id="incident_stats",

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.access import Writer
+from app.api.access import Reader, Writer
 from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh, written
 from app.api.exports import listing
 from app.api.idempotency import Idempotent
@@ -86,10 +86,13 @@ def restore_negotiation_process(
 
 @router.get("/v1/negotiation-processes/{record_id}/history", **PROCESSES.history())
 def negotiation_process_history(
-    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+    record_id: uuid.UUID,
+    query: Annotated[HistoryQuery, Query()],
+    session: SessionDep,
+    who: Reader,
 ) -> ChangesPage:
     """Every change to the record, oldest first: who, when, each field before and after."""
-    return history_of(ProcessService(session), record_id, query)
+    return history_of(ProcessService(session), record_id, query, who.sees_who_changed)
 
 
 @router.get("/v1/negotiation-sessions", **SESSIONS.list(SessionQuery, SessionPage))
@@ -142,10 +145,13 @@ def restore_negotiation_session(
 
 @router.get("/v1/negotiation-sessions/{record_id}/history", **SESSIONS.history())
 def negotiation_session_history(
-    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+    record_id: uuid.UUID,
+    query: Annotated[HistoryQuery, Query()],
+    session: SessionDep,
+    who: Reader,
 ) -> ChangesPage:
     """Every change to the record, oldest first: who, when, each field before and after."""
-    return history_of(SessionService(session), record_id, query)
+    return history_of(SessionService(session), record_id, query, who.sees_who_changed)
 
 
 @router.get("/v1/agreements", **AGREEMENTS.list(AgreementQuery, AgreementPage))
@@ -194,7 +200,10 @@ def restore_agreement(
 
 @router.get("/v1/agreements/{record_id}/history", **AGREEMENTS.history())
 def agreement_history(
-    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+    record_id: uuid.UUID,
+    query: Annotated[HistoryQuery, Query()],
+    session: SessionDep,
+    who: Reader,
 ) -> ChangesPage:
     """Every change to the record, oldest first: who, when, each field before and after."""
-    return history_of(AgreementService(session), record_id, query)
+    return history_of(AgreementService(session), record_id, query, who.sees_who_changed)

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.access import Writer
+from app.api.access import Reader, Writer
 from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh, written
 from app.api.exports import listing, stats_response
 from app.api.idempotency import Idempotent
@@ -84,10 +84,13 @@ def restore_statement(
 
 @router.get("/v1/statements/{record_id}/history", **STATEMENTS.history())
 def statement_history(
-    record_id: uuid.UUID, query: Annotated[HistoryQuery, Query()], session: SessionDep
+    record_id: uuid.UUID,
+    query: Annotated[HistoryQuery, Query()],
+    session: SessionDep,
+    who: Reader,
 ) -> ChangesPage:
     """Every change to the record, oldest first: who, when, each field before and after."""
-    return history_of(StatementService(session), record_id, query)
+    return history_of(StatementService(session), record_id, query, who.sees_who_changed)
 
 
 @router.get("/v1/stats/statements", tags=["stats"], operation_id="statement_stats",

@@ -31,6 +31,19 @@ async def test_a_records_history_shows_who_changed_what_and_when(client):
     assert all(change["changed_at"].endswith("Z") for change in changes)
 
 
+async def test_anonymous_readers_see_when_and_what_but_not_which_key(client, anonymous, tokens):
+    url = await create_actor(client)
+    await update(client, url, json={"country": "Iraq"})
+
+    for path in (f"{url}/history", "/v1/changes?resource=actors"):
+        public = (await anonymous.get(path)).json()["data"]
+        keyed = await anonymous.get(path, headers={"Authorization": f"Bearer {tokens['read']}"})
+        assert {change["changed_by"] for change in public} == {None}
+        assert [change["action"] for change in public][-2:] == ["create", "update"]
+        assert all(change["changed_at"] for change in public)
+        assert {change["changed_by"] for change in keyed.json()["data"]} >= {"admin tester"}
+
+
 async def test_a_no_op_update_leaves_no_history(client):
     url = await create_actor(client)
     await update(client, url, json={"country": "Syria"})
