@@ -14,12 +14,18 @@ _ARABIC_ARTICLE = "ال"
 
 
 def match_key(text: str) -> str:
-    """Fold case, diacritics, apostrophes, hyphens and the al-/el-/ال article away."""
+    """Fold case, diacritics, apostrophes, hyphens and the al-/el-/ال article away, and every
+    invisible formatting character (joiners and bidirectional controls): a hidden one must not
+    make a look-alike name, nor split a word in two."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = "".join(char for char in decomposed if not _invisible_or_combining(char))
     folded = _DROPPED.sub("", bare.casefold().translate(_ARABIC_LETTERS))
     tokens = [token for token in _SEPARATORS.split(folded) if token]
     return " ".join(_strip_article(token) for token in tokens if token not in _LATIN_ARTICLES)
+
+
+def _invisible_or_combining(char: str) -> bool:
+    return unicodedata.combining(char) != 0 or unicodedata.category(char) == "Cf"
 
 
 def _strip_article(token: str) -> str:

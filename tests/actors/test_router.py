@@ -147,3 +147,29 @@ async def test_affiliated_with_takes_in_everyone_at_any_depth(client):
         "Rebel factions in northwest Syria",
     }
     assert "Turkey" not in opposition  # support is not membership
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u202e\u202e", " \ufeff\u2066 "])
+async def test_a_name_of_invisible_characters_is_blank(client, name):
+    response = await client.post("/v1/actors", json={"name": name, "kind": "person"})
+    assert assert_problem(response, 422, "name")
+
+
+async def test_hidden_characters_cannot_make_a_look_alike(client):
+    response = await client.post(
+        "/v1/actors", json={"name": "Bashar al-Ja\u200bafari\u202e", "kind": "person"}
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == "Bashar al-Jaafari"
+    found = await all_pages(client, "/v1/actors", q="Ja\u200bafari")
+    assert [actor["name"] for actor in found][:2] == ["Bashar al-Ja'afari", "Bashar al-Jaafari"]
+
+
+async def test_the_joiners_persian_needs_are_kept_and_folded_away(client):
+    hezbollah = "\u062d\u0632\u0628\u200c\u0627\u0644\u0644\u0647"
+    response = await client.post("/v1/actors", json={"name": hezbollah, "kind": "armed_group"})
+
+    assert response.json()["name"] == hezbollah
+    found = await all_pages(client, "/v1/actors", q=hezbollah.replace("\u200c", ""))
+    assert response.json()["id"] in [actor["id"] for actor in found]

@@ -47,3 +47,10 @@ async def test_a_dataset_release_is_a_source(client):
     created = await client.post("/v1/sources", json=body)
     assert created.status_code == 201, created.text
     assert created.json()["kind"] == "dataset"
+
+
+async def test_free_text_is_stored_without_invisible_characters(client):
+    source = {"title": "Astana\u200b talks\u2067 report", "kind": "news_article"}
+    response = await client.post("/v1/sources", json=source)
+    assert response.status_code == 201, response.text
+    assert response.json()["title"] == "Astana talks report"

@@ -84,3 +84,11 @@ async def test_a_statement_needs_a_speaker_and_words(client):
     assert (
         "quote" in assert_problem(await client.post("/v1/statements", json=no_words), 422)["detail"]
     )
+
+
+async def test_a_hidden_character_in_a_search_changes_nothing(client):
+    plain = (await client.get("/v1/statements", params={"q": "ceasefire"})).json()
+    hidden = (await client.get("/v1/statements", params={"q": "cease\u200bfire\u202e"})).json()
+    assert plain["data"]
+    assert hidden == plain
+
