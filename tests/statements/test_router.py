@@ -91,4 +91,3 @@ async def test_a_hidden_character_in_a_search_changes_nothing(client):
     hidden = (await client.get("/v1/statements", params={"q": "cease\u200bfire\u202e"})).json()
     assert plain["data"]
     assert hidden == plain
-
