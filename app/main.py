@@ -14,6 +14,7 @@ from app.api.access import readable
 from app.api.health import router as health_router
 from app.api.middleware import install_middleware
 from app.api.openapi import finish_openapi
+from app.api.parameters import single_values
 from app.api.ratelimit import VerifiedKeys
 from app.core.config import Settings, get_settings
 from app.core.database import Database, build_engine
@@ -44,9 +45,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description=DESCRIPTION,
         favicon_url=None,
         lifespan=partial(_lifespan, settings.worker_threads),
+        dependencies=[Depends(single_values)],
     )
     app.state.settings = settings
     app.state.verified_keys = VerifiedKeys()
+    app.state.single_valued = {}
     app.state.database = database or Database(
         build_engine(
             settings.database_url,

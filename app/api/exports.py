@@ -5,7 +5,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
@@ -17,7 +17,7 @@ from app.api.responses import JsonResponse
 from app.core.errors import Unprocessable
 from app.core.pagination import ListQuery, offered_formats, selected_fields
 from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, csv_columns
-from app.core.stats import Stats
+from app.core.stats import GroupPage, Stats
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -62,16 +62,22 @@ def listing(request: Request, records: Listable[Q], query: Q) -> Response:
     return JsonResponse(page, headers=_next_link(request, next_cursor))
 
 
-def stats_response(keys: list[str], rows: list[dict[str, Any]], fmt: str | None,
+def stats_response(request: Request, keys: list[str], groups: GroupPage, fmt: str | None,
                    name: str) -> Response:  # fmt: skip
-    """Counts per group, as JSON or as a CSV file for a spreadsheet."""
+    """A page of counts per group, as JSON or as a CSV file for a spreadsheet, with a `Link`
+    to the next page."""
+    link = _next_link(request, groups.next_cursor)
     if fmt != "csv":
-        return JsonResponse(Stats(group_by=keys, data=rows).model_dump(mode="json"))
+        stats = Stats(group_by=keys, data=groups.rows, next_cursor=groups.next_cursor)
+        return JsonResponse(stats.model_dump(mode="json"), headers=link)
     buffer = io.StringIO()
+    rows = groups.rows
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["count"])
     writer.writeheader()
     writer.writerows(rows)
-    return _streamed(iter([BYTE_ORDER_MARK + buffer.getvalue()]), "csv", name)
+    response = _streamed(iter([BYTE_ORDER_MARK + buffer.getvalue()]), "csv", name)
+    response.headers.update(link)
+    return response
 
 
 def _next_link(request: Request, next_cursor: str | None) -> dict[str, str]:

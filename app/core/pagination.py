@@ -3,8 +3,10 @@
 import base64
 import binascii
 import json
+import math
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar, get_args
@@ -116,13 +118,31 @@ class SortKey:
         return ("-" if self.descending else "") + self.name
 
 
+# What both engines store in an integer column (SQLite's INTEGER, PostgreSQL's bigint).
+INTEGER_RANGE = range(-(2**63), 2**63)
+
+
+def _integer(value: str) -> int:
+    number = int(value)
+    if number not in INTEGER_RANGE:
+        raise ValueError("cursor integer out of range")
+    return number
+
+
+def _finite(value: str) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("cursor number not finite")
+    return number
+
+
 _PARSERS: dict[type, Callable[[Any], Any]] = {
     uuid.UUID: uuid.UUID,
     datetime: datetime.fromisoformat,
     date: date.fromisoformat,
     str: str,
-    int: int,
-    float: float,
+    int: _integer,
+    float: _finite,
 }
 
 
@@ -186,9 +206,26 @@ def _after(order: Sequence[SortKey], values: list[Any]) -> ColumnElement[bool]:
 
 
 def encode_cursor(order: Sequence[SortKey], values: list[Any]) -> str:
-    payload = {"k": [key.signature for key in order], "v": [_plain(value) for value in values]}
+    return opaque({"k": [key.signature for key in order], "v": [_plain(value) for value in values]})
+
+
+def opaque(payload: dict[str, Any]) -> str:
+    """A cursor holding `payload`: URL-safe, and not meant to be read or made by clients."""
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@contextmanager
+def read_cursor(cursor: str) -> Iterator[Any]:
+    """The payload of an `opaque` cursor; any error reading it within the block is a 422."""
+    try:
+        yield json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
+        raise Unprocessable.at(
+            ["query", "cursor"],
+            "malformed cursor: pass a next_cursor unchanged",
+            "malformed_cursor",
+        ) from exc
 
 
 def _plain(value: Any) -> Any:
@@ -196,18 +233,10 @@ def _plain(value: Any) -> Any:
 
 
 def _decode(cursor: str, order: Sequence[SortKey]) -> list[Any]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
+    with read_cursor(cursor) as payload:
         if payload["k"] != [key.signature for key in order] or len(payload["v"]) != len(order):
             raise ValueError("cursor belongs to another order")
         return [_parse(key, value) for key, value in zip(order, payload["v"], strict=True)]
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
-        raise Unprocessable.at(
-            ["query", "cursor"],
-            "malformed cursor: pass a next_cursor unchanged",
-            "malformed_cursor",
-        ) from exc
 
 
 def _parse(key: SortKey, value: Any) -> Any:

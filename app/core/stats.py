@@ -1,6 +1,7 @@
 """Counts and sums grouped by one or two keys, for a chart's series or a spreadsheet."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -9,9 +10,13 @@ from sqlalchemy.orm import Session
 
 from app.core.database import AnySelect
 from app.core.errors import Unprocessable
+from app.core.pagination import opaque, read_cursor
 from app.core.schemas import ApiModel
 
 MAX_KEYS = 2
+# A page of groups: a chart needs far fewer; two keys can make hundreds of thousands of them.
+DEFAULT_GROUPS = 1_000
+MAX_GROUPS = 10_000
 
 
 def group_by_field(*keys: str) -> Any:
@@ -27,6 +32,15 @@ def group_by_field(*keys: str) -> Any:
 
 class StatsQuery(ApiModel):
     group_by: str
+    limit: int = Field(
+        DEFAULT_GROUPS,
+        ge=1,
+        le=MAX_GROUPS,
+        description=f"Groups per page, at most {MAX_GROUPS:,}; `next_cursor` gives the rest.",
+    )
+    cursor: str | None = Field(
+        None, max_length=200, description="A previous page's `next_cursor`, unchanged."
+    )
     format: Literal["json", "csv"] | None = Field(None, description="`csv` for a spreadsheet.")
 
 
@@ -35,6 +49,15 @@ class Stats(BaseModel):
     data: list[dict[str, Any]] = Field(
         description="One row per group: the keys' values, `count`, and any sums."
     )
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page of groups; null on the last."
+    )
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
 
 
 def group_keys(text: str, allowed: Mapping[str, Any]) -> list[str]:
@@ -62,6 +85,25 @@ def grouping(
     return narrowed.group_by(*groups).order_by(*(nulls_last(group) for group in groups))
 
 
-def grouped_rows(session: Session, statement: AnySelect) -> list[dict[str, Any]]:
-    """The groups of a `grouping` statement, each a dict of its keys and measures."""
-    return [dict(row._mapping) for row in session.execute(statement)]
+def grouped_rows(session: Session, statement: AnySelect, query: StatsQuery) -> GroupPage:
+    """A page of the groups of a `grouping` statement, each a dict of its keys and measures.
+    Groups are counted off in key order: a cursor holds how many came before."""
+    skipped = _skipped(query)
+    page = statement.offset(skipped).limit(query.limit + 1)
+    rows = [dict(row._mapping) for row in session.execute(page)]
+    if len(rows) <= query.limit:
+        return GroupPage(rows, None)
+    following = opaque({"group_by": query.group_by, "skip": skipped + query.limit})
+    return GroupPage(rows[: query.limit], following)
+
+
+def _skipped(query: StatsQuery) -> int:
+    if query.cursor is None:
+        return 0
+    with read_cursor(query.cursor) as position:
+        skipped = position["skip"]
+        if position["group_by"] != query.group_by or type(skipped) is not int:
+            raise ValueError("cursor of another grouping")
+        if not 0 <= skipped < 2**31:
+            raise ValueError("cursor out of range")
+        return skipped

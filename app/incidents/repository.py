@@ -31,7 +31,7 @@ from app.core.records import (
 )
 from app.core.search import ids_matching
 from app.core.shapes import Linked, Shape
-from app.core.stats import group_keys, grouped_rows, grouping
+from app.core.stats import GroupPage, group_keys, grouped_rows, grouping
 from app.incidents.models import CasualtyCount, Incident, IncidentActor
 from app.incidents.schemas import IncidentFilters, IncidentQuery, IncidentRead, IncidentStatsQuery
 from app.negotiations.models import Agreement, NegotiationSession
@@ -179,10 +179,10 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
         """By date or by the dead, or by relevance first when searching with `q` unsorted."""
         return searched_order(self.session, Incident, query.q, query.sort, SORTS)
 
-    def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+    def stats(self, query: IncidentStatsQuery) -> tuple[list[str], GroupPage]:
         """Count, killed and injured per group of the incidents the filters find."""
         keys, statement = self.stats_statement(query)
-        return keys, grouped_rows(self.session, statement)
+        return keys, grouped_rows(self.session, statement, query)
 
     def stats_statement(self, query: IncidentStatsQuery) -> tuple[list[str], AnySelect]:
         """The keys grouped by, and the statement of `stats` (its plan is tested)."""

@@ -83,7 +83,9 @@ def incident_history(
 
 @router.get("/v1/stats/incidents", tags=["stats"], operation_id="incident_stats",
             response_model=Stats, responses=STATS_RESPONSES)  # fmt: skip
-def incident_stats(query: Annotated[IncidentStatsQuery, Query()], session: SessionDep) -> Response:
+def incident_stats(
+    request: Request, query: Annotated[IncidentStatsQuery, Query()], session: SessionDep
+) -> Response:
     """Count incidents and sum their casualties per group; takes every incident filter."""
-    keys, rows = IncidentService(session).stats(query)
-    return stats_response(keys, rows, query.format, "incident-stats")
+    keys, groups = IncidentService(session).stats(query)
+    return stats_response(request, keys, groups, query.format, "incident-stats")

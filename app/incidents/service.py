@@ -1,10 +1,9 @@
-from typing import Any
-
 from app.actors.models import Actor
 from app.core.dates import last_day_of
 from app.core.dialect import index_document
 from app.core.records import RecordService, set_columns
 from app.core.search import set_terms
+from app.core.stats import GroupPage
 from app.incidents.models import Casualties, CasualtyCount, Incident, IncidentActor, Place
 from app.incidents.repository import IncidentRepository
 from app.incidents.schemas import IncidentCreate, IncidentQuery, IncidentStatsQuery
@@ -55,5 +54,5 @@ class IncidentService(RecordService[Incident, IncidentCreate, IncidentQuery]):
             place.name, place.subdistrict, place.district, place.governorate, record.casualty_notes,
         )  # fmt: skip
 
-    def stats(self, query: IncidentStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+    def stats(self, query: IncidentStatsQuery) -> tuple[list[str], GroupPage]:
         return self.repository.stats(query)

@@ -18,7 +18,7 @@ from app.core.records import (
     searched_order,
 )
 from app.core.shapes import IdsOf, Linked, Shape
-from app.core.stats import group_keys, grouped_rows, grouping
+from app.core.stats import GroupPage, group_keys, grouped_rows, grouping
 from app.negotiations.models import NegotiationSession
 from app.sources.repository import cited
 from app.statements.codes import with_sub_codes
@@ -80,10 +80,10 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
         """By date, or by relevance first when searching with `q` unsorted."""
         return searched_order(self.session, Statement, query.q, query.sort, SORTS)
 
-    def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+    def stats(self, query: StatementStatsQuery) -> tuple[list[str], GroupPage]:
         """How many statements per group of those the filters find."""
         keys, statement = self.stats_statement(query)
-        return keys, grouped_rows(self.session, statement)
+        return keys, grouped_rows(self.session, statement, query)
 
     def stats_statement(self, query: StatementStatsQuery) -> tuple[list[str], AnySelect]:
         """The keys grouped by, and the statement of `stats`."""

@@ -96,8 +96,8 @@ def statement_history(
 @router.get("/v1/stats/statements", tags=["stats"], operation_id="statement_stats",
             response_model=Stats, responses=STATS_RESPONSES)  # fmt: skip
 def statement_stats(
-    query: Annotated[StatementStatsQuery, Query()], session: SessionDep
+    request: Request, query: Annotated[StatementStatsQuery, Query()], session: SessionDep
 ) -> Response:
     """Count statements per group; takes every statement filter."""
-    keys, rows = StatementService(session).stats(query)
-    return stats_response(keys, rows, query.format, "statement-stats")
+    keys, groups = StatementService(session).stats(query)
+    return stats_response(request, keys, groups, query.format, "statement-stats")

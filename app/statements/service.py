@@ -1,11 +1,11 @@
 from collections.abc import Iterator
-from typing import Any
 
 from app.actors.models import Actor
 from app.core.dates import last_day_of
 from app.core.dialect import index_document
 from app.core.records import RecordService, set_columns
 from app.core.shapes import Column, JsonRow, csv_text
+from app.core.stats import GroupPage
 from app.negotiations.models import NegotiationSession
 from app.sources.service import cite
 from app.statements.models import Statement, StatementTarget, StatementTopic
@@ -65,7 +65,7 @@ class StatementService(RecordService[Statement, StatementCreate, StatementQuery]
             return super().csv(query, columns)
         return csv_text(self.export(query), columns)  # snippets are written here, not in SQL
 
-    def stats(self, query: StatementStatsQuery) -> tuple[list[str], list[dict[str, Any]]]:
+    def stats(self, query: StatementStatsQuery) -> tuple[list[str], GroupPage]:
         return self.repository.stats(query)
 
 

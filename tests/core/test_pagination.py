@@ -85,3 +85,29 @@ async def test_forged_cursors_with_unstorable_text_are_422(client, value):
     payload = {"k": ["name_key", "id"], "v": [value, "00000000-0000-4000-8000-000000000000"]}
     cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
     assert_problem(await client.get("/v1/actors", params={"cursor": cursor}), 422, "cursor")
+
+
+def forged(cursor: str, value: str) -> str:
+    """The cursor with its first value replaced."""
+    payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    payload["v"][0] = value
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-9223372036854775809", "1e5"])
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [("/v1/incidents", {"sort": "-killed"}), ("/v1/actors", {"q": "a"})],
+)
+async def test_forged_cursors_beyond_an_integer_column_are_422(client, path, params, value):
+    page = (await client.get(path, params={**params, "limit": 1})).json()
+    cursor = forged(page["next_cursor"], value)
+    response = await client.get(path, params={**params, "limit": 1, "cursor": cursor})
+    assert_problem(response, 422, "cursor")
+
+
+async def test_the_largest_integer_a_column_holds_is_a_fair_cursor(client):
+    page = (await client.get("/v1/incidents", params={"sort": "-killed", "limit": 1})).json()
+    cursor = forged(page["next_cursor"], str(2**63 - 1))
+    response = await client.get("/v1/incidents", params={"sort": "-killed", "cursor": cursor})
+    assert response.status_code == 200

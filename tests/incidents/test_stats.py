@@ -72,3 +72,46 @@ async def test_unknown_group_by_is_422(client, group_by):
     assert_problem(
         await client.get("/v1/stats/incidents", params={"group_by": group_by}), 422, "group_by"
     )
+
+
+async def test_groups_come_in_pages_that_follow_one_another(client):
+    whole = await incident_stats(client, group_by="month,actor")
+    pages, cursor = [], None
+    while True:
+        page = await incident_stats(
+            client, group_by="month,actor", limit=3, **({"cursor": cursor} if cursor else {})
+        )
+        pages.append(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert whole["next_cursor"] is None
+    assert len(whole["data"]) > 3
+    assert [row for page in pages for row in page["data"]] == whole["data"]
+    assert all(len(page["data"]) == 3 for page in pages[:-1])
+
+
+async def test_a_page_of_groups_links_to_the_next(client):
+    response = await client.get("/v1/stats/incidents", params={"group_by": "year", "limit": 1})
+    cursor = response.json()["next_cursor"]
+    assert response.headers["link"] == (
+        f'</v1/stats/incidents?group_by=year&limit=1&cursor={cursor}>; rel="next"'
+    )
+
+
+async def test_more_groups_than_the_cap_is_a_clear_422(client):
+    response = await client.get("/v1/stats/incidents", params={"group_by": "year", "limit": 10001})
+    body = assert_problem(response, 422, "limit")
+    assert "10000" in body["detail"]
+
+
+@pytest.mark.parametrize("cursor", ["e30", "!!", "eyJncm91cF9ieSI6InllYXIiLCJza2lwIjotMX0"])
+async def test_a_forged_stats_cursor_is_422(client, cursor):
+    params = {"group_by": "year", "cursor": cursor}
+    assert_problem(await client.get("/v1/stats/incidents", params=params), 422, "cursor")
+
+
+async def test_a_cursor_of_another_grouping_is_422(client):
+    page = await incident_stats(client, group_by="year", limit=1)
+    params = {"group_by": "type", "cursor": page["next_cursor"]}
+    assert_problem(await client.get("/v1/stats/incidents", params=params), 422, "cursor")
