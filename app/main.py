@@ -17,7 +17,8 @@ from app.api.openapi import finish_openapi
 from app.api.parameters import single_values
 from app.api.ratelimit import VerifiedKeys
 from app.core.config import Settings, get_settings
-from app.core.database import Database, build_engine
+from app.core.database import Database, build_engine, set_writer_threads
+from app.core.dialect import writers_share
 from app.core.errors import install_error_handlers, problem_responses
 from app.history.router import router as changes_router
 from app.imports.router import router as imports_router
@@ -88,6 +89,7 @@ async def _lifespan(threads: int, app: FastAPI) -> AsyncIterator[None]:
     threads of their own (app.core.database): a request never waits for a thread to give its
     connection back."""
     to_thread.current_default_thread_limiter().total_tokens = threads
+    set_writer_threads(threads if writers_share(app.state.database.bind) else 1)
     yield
 
 

@@ -259,12 +259,13 @@ def _documents(connection: Any) -> None:
         ("incidents", "description || ' ' || place_name || ' ' || lower(governorate)"),
         ("statements", "quote"),
     ]:
-        document = f"to_tsvector('simple', {text_sql})" if postgresql else text_sql
-        connection.execute(
-            text(
-                f"INSERT INTO {table}_fts (record_id, document) SELECT id, {document} FROM {table}"
-            )
-        )
+        if postgresql:
+            columns, values = "record_id, document", f"id, to_tsvector('simple', {text_sql})"
+        else:  # rows keyed by their record (app.core.database.fulltext_rowid)
+            columns, values = "rowid, record_id, document", f"fulltext_rowid(id), id, {text_sql}"
+        unindexed = f"id NOT IN (SELECT record_id FROM {table}_fts)"  # the demo's, say
+        rows = f"SELECT {values} FROM {table} WHERE {unindexed}"
+        connection.execute(text(f"INSERT INTO {table}_fts ({columns}) {rows}"))
 
 
 def main() -> None:

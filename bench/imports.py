@@ -26,8 +26,8 @@ from sqlalchemy import create_engine, text
 
 from app.imports.mappings import ACLED_SUB_EVENT_TYPES
 from bench.datagen import GOVERNORATES, actor_name
+from bench.results import write_section
 
-HERE = Path(__file__).parent
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 HEADER = [
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
@@ -39,7 +39,6 @@ HEADER = [
 EVENT_TYPES = {"Armed clash": "Battles", "Air/drone strike": "Explosions/Remote violence",
                "Shelling/artillery/missile attack": "Explosions/Remote violence",
                "Attack": "Violence against civilians", "Peaceful protest": "Protests"}  # fmt: skip
-MARKERS = ("<!-- import -->", "<!-- /import -->")
 
 
 def acled_file(path: Path, rows: int, seed: int = 2017) -> None:
@@ -186,28 +185,14 @@ def measure(rows: int) -> list[str]:
     return lines
 
 
-def imported_section(results: str) -> str:
-    """The "Import" section of a RESULTS.md text (empty if none), for `make bench` to keep."""
-    start, end = MARKERS
-    if start not in results or end not in results:
-        return ""
-    return "\n" + start + results.split(start)[1].split(end)[0] + end + "\n"
-
-
 def write(lines: list[str], rows: int) -> None:
-    results = HERE / "RESULTS.md"
-    existing = results.read_text(encoding="utf-8") if results.exists() else ""
-    start, end = MARKERS
-    before = existing.split(start)[0].rstrip()
-    after = existing.split(end)[1] if end in existing else ""
-    section = (
-        f"{start}\n## Import\n\nMeasured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
-        f"by `python -m bench.imports --rows {rows}`: a generated ACLED file of {rows:,} rows "
-        "(today's layout, 300 actors), loaded by each engine's own bulk path and then by the "
-        "import (`python -m app import --format acled`, all-or-nothing) into an empty migrated "
-        "database, one after the other on this 2-core machine.\n\n" + "\n".join(lines) + f"\n{end}"
+    text = (
+        f"a generated ACLED file of {rows:,} rows (today's layout, 300 actors), loaded by each "
+        "engine's own bulk path and then by the import (`python -m app import --format acled`, "
+        "all-or-nothing) into an empty migrated database, one after the other on this 2-core "
+        "machine.\n\n" + "\n".join(lines)
     )
-    results.write_text(f"{before}\n\n{section}{after}\n".lstrip(), encoding="utf-8")
+    write_section("import", "Import", f"python -m bench.imports --rows {rows}", text)
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from app.core.database import build_engine, session_options
 from app.core.migrations import upgrade
 from bench.datagen import VOCABULARY, a_session, actor_name
-from bench.imports import imported_section
+from bench.results import RESULTS, separate_sections
 
 ROWS = 1_000_000
 PORT = 8100
@@ -466,9 +466,8 @@ def _write(
     listed = ["| Every other list's first page (50) | SQL alone, median of 5 (goal < 50 ms) |",
               "| --- | --- |"]  # fmt: skip
     listed += [f"| `{path}` | {ms:.1f} ms{_verdict(ms < 50)} |" for path, ms in lists]
-    results = HERE / "RESULTS.md"
-    import_section = imported_section(results.read_text() if results.exists() else "")
-    results.write_text(
+    kept = separate_sections(RESULTS.read_text() if RESULTS.exists() else "")
+    RESULTS.write_text(
         "# Benchmark results\n\n"
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench` "
         "(`python -m bench.run`) on this 2-core machine: PostgreSQL, the service (2 workers), "
@@ -484,7 +483,7 @@ def _write(
         + "\n".join(listed)
         + "\n"
         + NOTES
-        + import_section
+        + kept
     )
     print("\n".join([*lines, "", *other, "", *listed]))
 

@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.core.changelog import CHANGED_BY
-from app.core.database import RequestSession, writes
+from app.core.database import RequestSession, writer_threads, writes
 from app.core.errors import Forbidden, Unauthorized
 from app.keys.models import ApiKey
 from app.keys.schemas import SCOPES, Scope
@@ -52,7 +52,11 @@ async def caller(
     an anonymous caller costs no hop to a worker thread.)"""
     if credentials is None:
         return ANONYMOUS
-    key = await to_thread.run_sync(_live_key, request, session, credentials.credentials)
+    # A write's lookup runs on the writer threads, as the write will (app.api.writes).
+    limiter = writer_threads() if writes(request) else None
+    key = await to_thread.run_sync(
+        _live_key, request, session, credentials.credentials, limiter=limiter
+    )
     if key is None:
         raise Unauthorized(
             "The API key is unknown or has been revoked.",

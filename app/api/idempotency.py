@@ -13,11 +13,12 @@ for a day.
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
+from anyio import CancelScope, to_thread
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, delete, update
@@ -27,7 +28,14 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.api.access import Caller, Writer
 from app.api.conditional import written
 from app.api.links import public_link
-from app.core.database import Base, Database, JSONDocument, RequestSession, utcnow
+from app.core.database import (
+    Base,
+    Database,
+    JSONDocument,
+    RequestSession,
+    utcnow,
+    writer_threads,
+)
 from app.core.dialect import bound_lock_waits
 from app.core.errors import Conflict, Unprocessable
 from app.core.shapes import JsonRow
@@ -138,6 +146,12 @@ class Idempotency:
         response.headers["Location"] = public_link(self.request, location)
         return response
 
+    def give_up(self) -> None:
+        """After a failed write: roll its transaction back, then free its claim."""
+        assert self.claim is not None
+        self.session.rollback()
+        self.claim.release()
+
     def _once(self, payload: str, write: Callable[[], Response]) -> Response:
         if self.key is None or self.api_key_id is None:
             return write()
@@ -154,12 +168,12 @@ class Idempotency:
         return response
 
 
-def idempotency(
+async def idempotency(
     request: Request,
     session: RequestSession,
     who: Writer,
     idempotency_key: IdempotencyKey = None,
-) -> Iterator[Idempotency]:
+) -> AsyncIterator[Idempotency]:
     """The request's Idempotency-Key, for a write (it needs a `write` key).
 
     Scoped to the request, not the handler: its exit runs after the handler's session has
@@ -171,8 +185,8 @@ def idempotency(
         yield once
     except BaseException:
         if once.claim is not None:
-            session.rollback()
-            once.claim.release()
+            with CancelScope(shield=True):
+                await to_thread.run_sync(once.give_up, limiter=writer_threads())
         raise
 
 

@@ -4,10 +4,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 from anyio import CancelScope, CapacityLimiter, to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
 from sqlalchemy import (
     JSON,
@@ -145,14 +147,15 @@ def _ensure_sqlite_directory(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(dbapi_connection: Any, record: Any) -> None:
+def _configure_sqlite(busy_timeout_ms: int, dbapi_connection: Any, record: Any) -> None:
     # pysqlite defers BEGIN on its own, which breaks SAVEPOINTs; SQLAlchemy then begins instead.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     cursor.close()
+    dbapi_connection.create_function(FULLTEXT_ROWID, 1, fulltext_rowid, deterministic=True)
     info = record.info
 
     def past_deadline() -> bool:
@@ -161,6 +164,20 @@ def _configure_sqlite(dbapi_connection: Any, record: Any) -> None:
 
     # Checked every few thousand steps of the engine; a true answer interrupts the statement.
     dbapi_connection.set_progress_handler(past_deadline, 10_000)
+
+
+# A record's row in its SQLite full-text table (FTS5) is keyed by a number made from its id: the
+# table can be looked up by nothing else fast, and a write replaces the record's row by it. Two
+# ids share a key with odds of about 1 in 10^8 at a million records; the second is then
+# refused (a 409), never mixed up with the first.
+FULLTEXT_ROWID = "fulltext_rowid"
+
+
+def fulltext_rowid(record_id: str | uuid.UUID) -> int:
+    """The FTS5 rowid of a record: the first 64 bits of its id (as SQLite stores it, 32 hex
+    digits, or a UUID), signed. Also an SQL function of every SQLite connection."""
+    hex_digits = record_id.hex if isinstance(record_id, uuid.UUID) else record_id
+    return int.from_bytes(bytes.fromhex(hex_digits[:16]), "big", signed=True)
 
 
 # SQLite has no statement timeout: each statement gets a deadline, until it yields a first row.
@@ -203,10 +220,12 @@ def build_engine(
     connect_timeout: int = 2,
     statement_timeout: float | None = None,
     export_timeout: float | None = None,
+    sqlite_busy_timeout: float = 5,
 ) -> Engine:
     """The engine for `url`; statements running over `statement_timeout` seconds are stopped
     with an error, whole-table exports over `export_timeout` (the server passes its settings;
-    migrations and loads run unbounded)."""
+    migrations and loads run unbounded). On SQLite, a writer waits up to `sqlite_busy_timeout`
+    seconds for another process's write to end."""
     url = sync_url(url)
     options: dict[str, Any] = {EXPORT_TIMEOUT_MS: _milliseconds(export_timeout)}
     if url.startswith("sqlite"):
@@ -217,7 +236,8 @@ def build_engine(
             pool_timeout=connect_timeout,
             execution_options=options,
         )
-        event.listen(engine, "connect", _configure_sqlite)
+        busy_ms = _milliseconds(sqlite_busy_timeout)
+        event.listen(engine, "connect", partial(_configure_sqlite, busy_ms))
         event.listen(engine, "begin", _begin_sqlite)
         if statement_timeout is not None:
             _sqlite_statement_timeout(engine, statement_timeout)
@@ -311,6 +331,27 @@ async def _off_the_loop(session: Session, finish: Callable[[], None]) -> None:
         return
     with CancelScope(shield=True):
         await to_thread.run_sync(finish, limiter=CapacityLimiter(1))
+
+
+# A worker's writes run on threads of their own, not queued behind its reads for the few
+# threads those share (app.main): an editor's save waits for other writes only. One at a time
+# on SQLite, which writes one transaction at a time anyway (so writers queue here in turn,
+# rather than poll SQLite's lock); set per engine when the app starts.
+_WRITER_THREADS: RunVar[CapacityLimiter] = RunVar("syria_writer_threads")
+
+
+def writer_threads() -> CapacityLimiter:
+    """The limiter of this event loop's writer threads (one, unless set when the app starts)."""
+    try:
+        return _WRITER_THREADS.get()
+    except LookupError:
+        limiter = CapacityLimiter(1)
+        _WRITER_THREADS.set(limiter)
+        return limiter
+
+
+def set_writer_threads(count: int) -> None:
+    _WRITER_THREADS.set(CapacityLimiter(count))
 
 
 SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]

@@ -46,7 +46,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from app.core.database import EXPORT_TIMEOUT_MS, AnySelect, utcnow
+from app.core.database import EXPORT_TIMEOUT_MS, AnySelect, fulltext_rowid, utcnow
 from app.core.names import match_key
 
 SUFFIX = "_fts"
@@ -76,9 +76,15 @@ def index_document(
     """Store (or replace) the searchable text of one record."""
     side = fulltext_table(table_name)
     document = match_key(" ".join(text for text in texts if text))
-    value: Any = func.to_tsvector(SIMPLE, document) if _postgresql(session) else document
-    session.execute(delete(side).where(side.c.record_id == record_id))
-    session.execute(insert(side).values(record_id=record_id, document=value))
+    if _postgresql(session):
+        session.execute(delete(side).where(side.c.record_id == record_id))
+        value = func.to_tsvector(SIMPLE, document)
+        session.execute(insert(side).values(record_id=record_id, document=value))
+        return
+    rowid = fulltext_rowid(record_id)
+    keyed = table(side.name, column("rowid"), column("record_id", Uuid()), column("document"))
+    session.execute(delete(keyed).where(keyed.c.rowid == rowid))
+    session.execute(insert(keyed).values(rowid=rowid, record_id=record_id, document=document))
 
 
 @dataclass(frozen=True)

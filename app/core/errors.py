@@ -231,6 +231,10 @@ async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
             "limit), or retry a write shortly."
         )
         return _unavailable(request, detail)
+    if _is_busy(exc):
+        logger.warning("database busy on %s: %s", request.url.path, exc)
+        detail = "The database is busy with other writes and the wait ran out; retry shortly."
+        return _unavailable(request, detail)
     if exc.connection_invalidated or _is_operational(exc):
         logger.warning("database unavailable: %s", exc)
         return _unavailable(request, "The database is unavailable.")
@@ -256,6 +260,15 @@ async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse
 def _is_timeout(exc: DBAPIError) -> bool:
     """Stopped by the statement timeout: PostgreSQL cancels it, SQLite interrupts it."""
     return type(exc.orig).__name__ == "QueryCanceled" or str(exc.orig) == "interrupted"
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    """Another writer held the lock past the wait: SQLite's busy timeout, PostgreSQL's
+    lock_timeout."""
+    return str(exc.orig) in SQLITE_BUSY or type(exc.orig).__name__ == "LockNotAvailable"
+
+
+SQLITE_BUSY = ("database is locked", "database is busy")
 
 
 def _is_operational(exc: DBAPIError) -> bool:

@@ -8,6 +8,7 @@ from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh
 from app.api.exports import listing, stats_response
 from app.api.idempotency import Idempotent
 from app.api.operations import STATS_RESPONSES, Operations
+from app.api.writes import WriteRoute
 from app.core.database import SessionDep
 from app.core.stats import Stats
 from app.history.schemas import ChangesPage, HistoryQuery
@@ -22,7 +23,7 @@ from app.incidents.schemas import (
 )
 from app.incidents.service import IncidentService
 
-router = APIRouter()
+router = APIRouter(route_class=WriteRoute)
 INCIDENTS = Operations(IncidentService)
 
 

@@ -8,6 +8,7 @@ from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh
 from app.api.exports import listing
 from app.api.idempotency import Idempotent
 from app.api.operations import Operations
+from app.api.writes import WriteRoute
 from app.core.database import SessionDep
 from app.history.schemas import ChangesPage, HistoryQuery
 from app.history.service import history_of
@@ -30,7 +31,7 @@ from app.negotiations.schemas import (
 )
 from app.negotiations.service import AgreementService, ProcessService, SessionService
 
-router = APIRouter()
+router = APIRouter(route_class=WriteRoute)
 PROCESSES = Operations(ProcessService)
 SESSIONS = Operations(SessionService)
 AGREEMENTS = Operations(AgreementService)

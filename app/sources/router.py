@@ -8,13 +8,14 @@ from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh
 from app.api.exports import listing
 from app.api.idempotency import Idempotent
 from app.api.operations import Operations
+from app.api.writes import WriteRoute
 from app.core.database import SessionDep
 from app.history.schemas import ChangesPage, HistoryQuery
 from app.history.service import history_of
 from app.sources.schemas import SourceCreate, SourcePage, SourceQuery, SourceRead, SourceUpdate
 from app.sources.service import SourceService
 
-router = APIRouter()
+router = APIRouter(route_class=WriteRoute)
 SOURCES = Operations(SourceService)
 
 

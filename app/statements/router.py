@@ -8,6 +8,7 @@ from app.api.conditional import ExpectedIfAny, IfMatch, expected_versions, fresh
 from app.api.exports import listing, stats_response
 from app.api.idempotency import Idempotent
 from app.api.operations import STATS_RESPONSES, Operations
+from app.api.writes import WriteRoute
 from app.core.database import SessionDep
 from app.core.errors import problem_responses
 from app.core.stats import Stats
@@ -25,7 +26,7 @@ from app.statements.schemas import (
 )
 from app.statements.service import StatementService
 
-router = APIRouter()
+router = APIRouter(route_class=WriteRoute)
 
 
 @router.get("/v1/statement-types", tags=["statements"], operation_id="list_statement_types",

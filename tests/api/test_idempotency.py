@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.api.idempotency import ABANDONED_AFTER, Claim, IdempotentRequest
 from app.core.config import Settings
-from app.core.database import utcnow
+from app.core.database import set_writer_threads, utcnow
 from app.incidents.schemas import IncidentCreate
 from app.incidents.service import IncidentService
 from app.keys.models import ApiKey
@@ -109,7 +109,15 @@ async def test_keys_belong_to_the_api_key_that_sent_them(committed, desk):
     assert first.json()["id"] != second.json()["id"]
 
 
-async def test_a_repeat_while_the_first_runs_is_409(desk, monkeypatch):
+@pytest.fixture
+async def two_writer_threads() -> AsyncIterator[None]:
+    """Two writes at once in this process, as on PostgreSQL (or from two workers on SQLite)."""
+    set_writer_threads(2)
+    yield
+    set_writer_threads(1)
+
+
+async def test_a_repeat_while_the_first_runs_is_409(desk, monkeypatch, two_writer_threads):
     create = IncidentService.create
     writing = threading.Event()
 

@@ -3,6 +3,7 @@ and answered 503; a database that goes away gets 503s within two seconds and the
 recovers by itself; a write cut off half-way leaves nothing behind."""
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
 
@@ -16,7 +17,7 @@ from app.core.config import Settings
 from app.core.database import sync_url
 from app.main import create_app
 from tests.databases import Committed, admin_connection, committed_database, server_url
-from tests.helpers import api_client, assert_problem
+from tests.helpers import NEW_ACTOR, api_client, assert_problem
 
 
 @pytest.mark.parametrize(
@@ -195,3 +196,23 @@ async def test_a_write_whose_connection_is_killed_leaves_nothing(outage):
         assert_problem(await write, 503)
         assert await stored_sources(client) == []
         assert (await client.get("/v1/changes")).json()["data"] == []
+
+
+async def test_a_write_that_waits_out_another_writer_is_a_busy_503():
+    if server_url() is not None:
+        pytest.skip("SQLite's lock: PostgreSQL writers lock rows, not the database")
+    with committed_database("desk", sqlite_busy_timeout=0.2) as committed:
+        holder = sqlite3.connect(make_url(committed.url).database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process writing, for longer than the wait
+        try:
+            app = create_app(Settings(), database=committed.database)
+            async with api_client(app, committed.tokens["desk"]) as client:
+                response = await client.post("/v1/actors", json=NEW_ACTOR)
+        finally:
+            holder.rollback()
+            holder.close()
+    body = assert_problem(response, 503)
+    assert body["detail"] == (
+        "The database is busy with other writes and the wait ran out; retry shortly."
+    )
+    assert response.headers["retry-after"] == "1"

@@ -1,6 +1,10 @@
 """Full-text search finds the same records on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
+import uuid
+
 import pytest
+from sqlalchemy import Uuid, bindparam
+from sqlalchemy import text as sql
 
 from tests.helpers import all_pages, assert_problem, update
 
@@ -92,3 +96,24 @@ async def test_edits_are_searchable_at_once(client):
 
 async def test_over_long_q_is_422(client):
     assert_problem(await client.get("/v1/statements", params={"q": "x" * 201}), 422, "q")
+
+
+async def test_an_edited_record_keeps_one_document_found_by_its_new_words(client, database):
+    created = await client.post(
+        "/v1/incidents",
+        json={"type": "shelling", "start_date": "2017-02-01", "description": "Quarry shelled."},
+    )
+    url = f"/v1/incidents/{created.json()['id']}"
+    for words in ("Mill shelled.", "Bakery shelled."):
+        await update(client, url, json={"description": words})
+
+    found = {word: await all_pages(client, "/v1/incidents", q=word) for word in ("quarry", "mill")}
+    bakery = await all_pages(client, "/v1/incidents", q="bakery")
+    assert found == {"quarry": [], "mill": []}
+    assert [incident["id"] for incident in bakery] == [created.json()["id"]]
+    count = sql("SELECT count(*) FROM incidents_fts WHERE record_id = :id").bindparams(
+        bindparam("id", type_=Uuid())
+    )
+    with database.sessions() as session:
+        rows = session.execute(count, {"id": uuid.UUID(created.json()["id"])}).scalar_one()
+    assert rows == 1
