@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
@@ -17,7 +17,7 @@ from app.api.openapi import finish_openapi
 from app.api.parameters import single_values
 from app.api.ratelimit import VerifiedKeys
 from app.core.config import Settings, get_settings
-from app.core.database import Database, build_engine, set_writer_threads
+from app.core.database import Database, build_engine
 from app.core.dialect import writers_share
 from app.core.errors import install_error_handlers, problem_responses
 from app.history.router import router as changes_router
@@ -60,6 +60,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             export_timeout=settings.export_timeout_seconds,
         )
     )
+    # One writer thread on SQLite, which writes one transaction at a time (writers_of).
+    writing_threads = settings.worker_threads if writers_share(app.state.database.bind) else 1
+    app.state.writer_threads = CapacityLimiter(writing_threads)
     install_error_handlers(app)
     install_middleware(app, settings)
     app.include_router(health_router)
@@ -89,7 +92,6 @@ async def _lifespan(threads: int, app: FastAPI) -> AsyncIterator[None]:
     threads of their own (app.core.database): a request never waits for a thread to give its
     connection back."""
     to_thread.current_default_thread_limiter().total_tokens = threads
-    set_writer_threads(threads if writers_share(app.state.database.bind) else 1)
     yield
 
 

@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.core.changelog import CHANGED_BY
-from app.core.database import RequestSession, writer_threads, writes
+from app.core.database import RequestSession, writers_of, writes
 from app.core.errors import Forbidden, Unauthorized
 from app.keys.models import ApiKey
 from app.keys.schemas import SCOPES, Scope
@@ -53,7 +53,7 @@ async def caller(
     if credentials is None:
         return ANONYMOUS
     # A write's lookup runs on the writer threads, as the write will (app.api.writes).
-    limiter = writer_threads() if writes(request) else None
+    limiter = writers_of(request) if writes(request) else None
     key = await to_thread.run_sync(
         _live_key, request, session, credentials.credentials, limiter=limiter
     )

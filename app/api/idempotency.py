@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from anyio import CancelScope, to_thread
 from fastapi import Depends, Header, Request, Response
@@ -34,7 +35,7 @@ from app.core.database import (
     JSONDocument,
     RequestSession,
     utcnow,
-    writer_threads,
+    writers_of,
 )
 from app.core.dialect import bound_lock_waits
 from app.core.errors import Conflict, Unprocessable
@@ -146,6 +147,14 @@ class Idempotency:
         response.headers["Location"] = public_link(self.request, location)
         return response
 
+    def _addressed(self, replayed: Response) -> Response:
+        """A replay's `Location` as this service hands it out now: one stored before links
+        were relative may name the Host its first request forged."""
+        location = replayed.headers.get("Location")
+        if location is not None:
+            replayed.headers["Location"] = public_link(self.request, urlsplit(location).path)
+        return replayed
+
     def give_up(self) -> None:
         """After a failed write: roll its transaction back, then free its claim."""
         assert self.claim is not None
@@ -161,7 +170,7 @@ class Idempotency:
         fingerprint = _fingerprint(self.request, payload)
         claimed = _claim(self.database, self.api_key_id, self.key, fingerprint)
         if isinstance(claimed, Response):
-            return claimed
+            return self._addressed(claimed)
         self.claim = claimed
         response = write()
         claimed.complete(self.session, response)
@@ -186,7 +195,7 @@ async def idempotency(
     except BaseException:
         if once.claim is not None:
             with CancelScope(shield=True):
-                await to_thread.run_sync(once.give_up, limiter=writer_threads())
+                await to_thread.run_sync(once.give_up, limiter=writers_of(request))
         raise
 
 

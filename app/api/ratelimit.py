@@ -7,6 +7,7 @@ problem with `Retry-After`. If Redis stops answering, this process counts on its
 while rather than refusing or failing requests.
 """
 
+import ipaddress
 import logging
 import time
 from collections import OrderedDict
@@ -31,6 +32,23 @@ MAX_LOCAL_BUCKETS = 100_000
 VOUCHED_SECONDS = 60.0
 HEADER_NAMES = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
 REDIS_RETRY_SECONDS = 5.0
+
+
+def address_of(scope: Scope) -> str:
+    """Whom a request counts against without a key: its address, or for IPv6 its /64 network
+    (one home or host is given a whole /64, and could otherwise rotate through it)."""
+    client = scope.get("client")
+    if not client:
+        return "-"
+    try:
+        address = ipaddress.ip_address(client[0])
+    except ValueError:
+        return str(client[0])
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 @dataclass(frozen=True)
@@ -163,8 +181,7 @@ class RateLimit:
         digest = token_hash(token) if scheme.lower() == "bearer" and token else None
         if digest in self.verified:
             return await self._count(f"key:{digest}", self.key_limit)
-        client = scope.get("client")
-        usage = await self._count(f"address:{client[0] if client else '-'}", self.anonymous_limit)
+        usage = await self._count(f"address:{address_of(scope)}", self.anonymous_limit)
         # Over the address's limit, a real key still gets its own count (one lookup to know).
         if (
             usage

@@ -11,13 +11,14 @@ import anyio
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.ratelimit import address_of
 from app.core.config import Settings
 from app.core.errors import send_problem
 
 logger = logging.getLogger(__name__)
 
-# The formats streamed from the database, by `format=` and by the Accept header's media type.
-STREAMED = {"csv": "csv", "ndjson": "ndjson", "geojson": "geojson"}
+# The formats streamed from the database, and the Accept header's media types for them.
+STREAMED = frozenset({"csv", "ndjson", "geojson"})
 ACCEPTED = {"text/csv": "csv", "application/x-ndjson": "ndjson", "application/geo+json": "geojson"}
 RETRY_SECONDS = 10
 
@@ -49,7 +50,7 @@ class ReaderGuard:
         if not _is_export(scope):
             await self._guarded(scope, receive, send)
             return
-        address = scope["client"][0] if scope.get("client") else "-"
+        address = address_of(scope)
         refusal = self._refusal(address)
         if refusal is not None:
             status, detail = refusal

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from anyio import CancelScope, CapacityLimiter, to_thread
-from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
 from sqlalchemy import (
     JSON,
@@ -168,8 +167,8 @@ def _configure_sqlite(busy_timeout_ms: int, dbapi_connection: Any, record: Any) 
 
 # A record's row in its SQLite full-text table (FTS5) is keyed by a number made from its id: the
 # table can be looked up by nothing else fast, and a write replaces the record's row by it. Two
-# ids share a key with odds of about 1 in 10^8 at a million records; the second is then
-# refused (a 409), never mixed up with the first.
+# ids share a key with odds of about 1 in 10^8 at a million records (or when one is forged to):
+# the second record's write is then refused (a 409), and the first keeps its row.
 FULLTEXT_ROWID = "fulltext_rowid"
 
 
@@ -333,25 +332,14 @@ async def _off_the_loop(session: Session, finish: Callable[[], None]) -> None:
         await to_thread.run_sync(finish, limiter=CapacityLimiter(1))
 
 
-# A worker's writes run on threads of their own, not queued behind its reads for the few
-# threads those share (app.main): an editor's save waits for other writes only. One at a time
-# on SQLite, which writes one transaction at a time anyway (so writers queue here in turn,
-# rather than poll SQLite's lock); set per engine when the app starts.
-_WRITER_THREADS: RunVar[CapacityLimiter] = RunVar("syria_writer_threads")
-
-
-def writer_threads() -> CapacityLimiter:
-    """The limiter of this event loop's writer threads (one, unless set when the app starts)."""
-    try:
-        return _WRITER_THREADS.get()
-    except LookupError:
-        limiter = CapacityLimiter(1)
-        _WRITER_THREADS.set(limiter)
-        return limiter
-
-
-def set_writer_threads(count: int) -> None:
-    _WRITER_THREADS.set(CapacityLimiter(count))
+def writers_of(request: Request) -> CapacityLimiter:
+    """The limiter of the worker's writer threads. A worker's writes run on threads of their
+    own, not queued behind its reads for the few threads those share (app.main): an editor's
+    save waits for other writes only. On SQLite, which writes one transaction at a time anyway,
+    one write at a time: writers queue here rather than in SQLite's busy handler (though a
+    commit, on a thread of its own, may overlap the next write's start by a moment)."""
+    limiter: CapacityLimiter = request.app.state.writer_threads
+    return limiter
 
 
 SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]

@@ -83,7 +83,9 @@ def index_document(
         return
     rowid = fulltext_rowid(record_id)
     keyed = table(side.name, column("rowid"), column("record_id", Uuid()), column("document"))
-    session.execute(delete(keyed).where(keyed.c.rowid == rowid))
+    # Its own row only: another record's id of the same first 64 bits keeps its row, and this
+    # insert then fails (a 409) rather than silently taking that record out of search.
+    session.execute(delete(keyed).where(keyed.c.rowid == rowid, keyed.c.record_id == record_id))
     session.execute(insert(keyed).values(rowid=rowid, record_id=record_id, document=document))
 
 

@@ -263,12 +263,11 @@ def _is_timeout(exc: DBAPIError) -> bool:
 
 
 def _is_busy(exc: DBAPIError) -> bool:
-    """Another writer held the lock past the wait: SQLite's busy timeout, PostgreSQL's
-    lock_timeout."""
-    return str(exc.orig) in SQLITE_BUSY or type(exc.orig).__name__ == "LockNotAvailable"
+    """Another writer held SQLite's lock past the busy timeout."""
+    return str(exc.orig) in SQLITE_BUSY
 
 
-SQLITE_BUSY = ("database is locked", "database is busy")
+SQLITE_BUSY = ("database is locked", "database table is locked")
 
 
 def _is_operational(exc: DBAPIError) -> bool:

@@ -6,6 +6,23 @@ Ja'afari, Jaafari, al-Jaafari and JA’AFARI all fold to `jaafari`; الجعفر
 import re
 import unicodedata
 
+# Text is stored without these (app.core.schemas): Unicode's default-ignorable characters of the
+# first plane (zero-width spaces, word joiners, the byte-order mark, the soft hyphen, variation
+# selectors, fillers) and the bidirectional controls. They change how text looks, never what it
+# says, and a hidden one makes a look-alike name (or reverses one on screen). The zero-width
+# joiner and non-joiner (U+200C, U+200D) stay: Persian, Kurdish and Urdu need them to shape
+# their words. Spelled as a JSON Schema pattern's character class, which documents the rule.
+INVISIBLE = (
+    "\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b\\u200e\\u200f"
+    "\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufff8"
+)
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+
+
+def without_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
 _DROPPED = re.compile(r"[\u0640'’‘ʼʻʿʾ`´\"“”]")
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -15,9 +32,8 @@ _ARABIC_ARTICLE = "ال"
 
 def match_key(text: str) -> str:
     """Fold case, diacritics, apostrophes, hyphens and the al-/el-/ال article away, and every
-    invisible formatting character (joiners and bidirectional controls): a hidden one must not
-    make a look-alike name, nor split a word in two."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    invisible character: a hidden one must not make a look-alike name, nor split a word."""
+    decomposed = unicodedata.normalize("NFKD", without_invisible(text))
     bare = "".join(char for char in decomposed if not _invisible_or_combining(char))
     folded = _DROPPED.sub("", bare.casefold().translate(_ARABIC_LETTERS))
     tokens = [token for token in _SEPARATORS.split(folded) if token]
@@ -25,6 +41,8 @@ def match_key(text: str) -> str:
 
 
 def _invisible_or_combining(char: str) -> bool:
+    """A combining mark, or a formatting character: the joiners, and those beyond the first
+    plane (tags, shorthand controls) that stored text may keep."""
     return unicodedata.combining(char) != 0 or unicodedata.category(char) == "Cf"
 
 

@@ -1,6 +1,5 @@
 """Building blocks every domain's request and response schemas share."""
 
-import re
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -20,6 +19,8 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError, core_schema
 
+from app.core.names import INVISIBLE, without_invisible
+
 
 def _reject_nul(value: str) -> str:
     if "\x00" in value:
@@ -32,23 +33,14 @@ NoNul = AfterValidator(_reject_nul)
 # Python's own whitespace (what str.strip removes), spelled for a JSON Schema pattern, so the
 # documented rule and the enforced one agree to the character.
 _WHITESPACE = "".join(f"\\u{code:04x}" for code in range(0x10000) if chr(code).isspace())
-# Text is stored without these: zero-width spaces, word joiners, the byte-order mark, the soft
-# hyphen and the bidirectional controls. Unicode makes them default-ignorable formatting: they
-# change how text looks, never what it says, and a hidden one makes a look-alike name (or
-# reverses one on screen). The zero-width joiner and non-joiner (U+200C, U+200D) stay: Persian,
-# Kurdish and Urdu need them to shape their words; name folding ignores them (app.core.names).
-_INVISIBLE = (
-    "\\u00ad\\u061c\\u180e\\u200b\\u200e\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff"
-)
-_INVISIBLE_CHARACTERS = re.compile(f"[{_INVISIBLE}]")
 # Not blank (once invisible characters are gone), and free of NUL bytes (PostgreSQL refuses
 # them).
-TEXT_PATTERN = f"^[^\\u0000]*[^\\u0000{_WHITESPACE}{_INVISIBLE}][^\\u0000]*$"
+TEXT_PATTERN = f"^[^\\u0000]*[^\\u0000{_WHITESPACE}{INVISIBLE}][^\\u0000]*$"
 
 
 def _trimmed(value: str) -> str:
     _reject_nul(value)
-    visible = _INVISIBLE_CHARACTERS.sub("", value).strip()
+    visible = without_invisible(value).strip()
     if not visible:
         raise PydanticCustomError("blank", "must not be blank")
     return visible

@@ -93,8 +93,13 @@ def grouped_rows(session: Session, statement: AnySelect, query: StatsQuery) -> G
     rows = [dict(row._mapping) for row in session.execute(page)]
     if len(rows) <= query.limit:
         return GroupPage(rows, None)
-    following = opaque({"group_by": query.group_by, "skip": skipped + query.limit})
+    following = opaque({"group_by": _grouping(query), "skip": skipped + query.limit})
     return GroupPage(rows[: query.limit], following)
+
+
+def _grouping(query: StatsQuery) -> str:
+    """The keys grouped by, as a cursor names them (`month, actor` is `month,actor`)."""
+    return ",".join(key.strip() for key in query.group_by.split(","))
 
 
 def _skipped(query: StatsQuery) -> int:
@@ -102,7 +107,7 @@ def _skipped(query: StatsQuery) -> int:
         return 0
     with read_cursor(query.cursor) as position:
         skipped = position["skip"]
-        if position["group_by"] != query.group_by or type(skipped) is not int:
+        if position["group_by"] != _grouping(query) or type(skipped) is not int:
             raise ValueError("cursor of another grouping")
         if not 0 <= skipped < 2**31:
             raise ValueError("cursor out of range")

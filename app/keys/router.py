@@ -4,12 +4,14 @@ from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
 
 from app.api.access import Administrator
+from app.api.writes import WriteRoute
 from app.core.database import SessionDep
 from app.core.errors import problem_responses
 from app.keys.schemas import PREFIX_PATTERN, KeyCreate, KeyCreated, KeyRead
 from app.keys.service import create_key, list_keys, revoke_key
 
 router = APIRouter(
+    route_class=WriteRoute,
     tags=["keys"],
     responses=problem_responses(400, 401, 403, 413, 422, 500, 503),
 )

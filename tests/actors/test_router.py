@@ -149,7 +149,7 @@ async def test_affiliated_with_takes_in_everyone_at_any_depth(client):
     assert "Turkey" not in opposition  # support is not membership
 
 
-@pytest.mark.parametrize("name", ["\u200b", "\u202e\u202e", " \ufeff\u2066 "])
+@pytest.mark.parametrize("name", ["\u200b", "\u202e\u202e", " \ufeff\u2066 ", "\ufe0f\u3164"])
 async def test_a_name_of_invisible_characters_is_blank(client, name):
     response = await client.post("/v1/actors", json={"name": name, "kind": "person"})
     assert assert_problem(response, 422, "name")
@@ -164,6 +164,15 @@ async def test_hidden_characters_cannot_make_a_look_alike(client):
     assert response.json()["name"] == "Bashar al-Jaafari"
     found = await all_pages(client, "/v1/actors", q="Ja\u200bafari")
     assert [actor["name"] for actor in found][:2] == ["Bashar al-Ja'afari", "Bashar al-Jaafari"]
+
+
+async def test_a_variation_selector_cannot_make_a_look_alike_either(client):
+    response = await client.post(
+        "/v1/actors", json={"name": "Zzbashar Ja\ufe0fafari", "kind": "person"}
+    )
+    assert response.json()["name"] == "Zzbashar Jaafari"
+    found = await all_pages(client, "/v1/actors", q="Zzbashar Ja\U000e0041afari")
+    assert [actor["name"] for actor in found] == ["Zzbashar Jaafari"]
 
 
 async def test_the_joiners_persian_needs_are_kept_and_folded_away(client):

@@ -12,11 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from anyio import CapacityLimiter
+from sqlalchemy import select, update
 
 from app.api.idempotency import ABANDONED_AFTER, Claim, IdempotentRequest
 from app.core.config import Settings
-from app.core.database import set_writer_threads, utcnow
+from app.core.database import utcnow
 from app.incidents.schemas import IncidentCreate
 from app.incidents.service import IncidentService
 from app.keys.models import ApiKey
@@ -109,15 +110,10 @@ async def test_keys_belong_to_the_api_key_that_sent_them(committed, desk):
     assert first.json()["id"] != second.json()["id"]
 
 
-@pytest.fixture
-async def two_writer_threads() -> AsyncIterator[None]:
-    """Two writes at once in this process, as on PostgreSQL (or from two workers on SQLite)."""
-    set_writer_threads(2)
-    yield
-    set_writer_threads(1)
-
-
-async def test_a_repeat_while_the_first_runs_is_409(desk, monkeypatch, two_writer_threads):
+async def test_a_repeat_while_the_first_runs_is_409(committed, monkeypatch):
+    # Two writes at once, as on PostgreSQL (or from two workers on SQLite).
+    app = create_app(Settings(), database=committed.database)
+    app.state.writer_threads = CapacityLimiter(2)
     create = IncidentService.create
     writing = threading.Event()
 
@@ -130,13 +126,14 @@ async def test_a_repeat_while_the_first_runs_is_409(desk, monkeypatch, two_write
     body = {**INCIDENT, "description": "Slow."}
     headers = {"Idempotency-Key": "slow-one"}
 
-    first = asyncio.ensure_future(desk.post("/v1/incidents", json=body, headers=headers))
-    assert await asyncio.to_thread(writing.wait, 10)
-    repeat = await desk.post("/v1/incidents", json=body, headers=headers)
+    async with api_client(app, committed.tokens["desk one"]) as desk:
+        first = asyncio.ensure_future(desk.post("/v1/incidents", json=body, headers=headers))
+        assert await asyncio.to_thread(writing.wait, 10)
+        repeat = await desk.post("/v1/incidents", json=body, headers=headers)
 
-    assert_problem(repeat, 409)
-    assert (await first).status_code == 201
-    assert (await desk.post("/v1/incidents", json=body, headers=headers)).status_code == 201
+        assert_problem(repeat, 409)
+        assert (await first).status_code == 201
+        assert (await desk.post("/v1/incidents", json=body, headers=headers)).status_code == 201
 
 
 async def test_exactly_one_retry_takes_over_an_abandoned_claim(committed, desk):
@@ -226,3 +223,22 @@ async def test_a_stored_replay_never_repeats_a_forged_host(desk):
     assert first.headers["location"] == f"/v1/incidents/{first.json()['id']}"
     assert again.headers["location"] == first.headers["location"]
     assert again.headers["idempotent-replayed"] == "true"
+
+
+async def test_a_replay_stored_with_a_forged_host_is_given_back_relative(committed, desk):
+    body = {**INCIDENT, "description": "Stored before links were relative."}
+    headers = {"Idempotency-Key": "stored-absolute"}
+    first = await desk.post("/v1/incidents", json=body, headers=headers)
+    path = first.headers["location"]
+    with committed.database.sessions() as session:
+        session.execute(
+            update(IdempotentRequest)
+            .where(IdempotentRequest.key == "stored-absolute")
+            .values(headers={"Location": f"http://evil.example{path}", "ETag": '"1"'})
+        )
+        session.commit()
+
+    again = await desk.post("/v1/incidents", json=body, headers=headers)
+
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["location"] == path

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 import redis
+import uvicorn
 
 from app.__main__ import main
 from app.core.config import Settings, get_settings
@@ -117,7 +118,8 @@ async def test_workers_share_one_count_through_redis(database):
 
 def unique_address() -> str:
     """An address no other test (nor a parallel run) counts against."""
-    return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+    network = uuid.uuid4().hex
+    return f"2001:db8:{network[:4]}:{network[4:8]}::1"
 
 
 async def test_three_hundred_means_three_hundred_with_four_workers(database):
@@ -136,6 +138,7 @@ async def test_three_hundred_means_three_hundred_with_four_workers(database):
 def test_the_server_refuses_several_workers_counting_apart(monkeypatch):
     monkeypatch.setenv("WORKERS", "4")
     monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("served anyway"))
     get_settings.cache_clear()
     try:
         with pytest.raises(SystemExit) as refused:
@@ -151,6 +154,28 @@ async def test_a_forwarded_address_from_an_untrusted_peer_changes_nothing(databa
         statuses = [
             (
                 await client.get("/v1/actors", headers={"X-Forwarded-For": f"192.0.2.{n}"})
+            ).status_code
+            for n in range(5)
+        ]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+async def test_an_ipv6_network_counts_as_one_caller(database):
+    network = unique_address().removesuffix("::1")
+    app = limited(database)
+    statuses = []
+    for host in range(5):
+        async with api_client(app, address=f"{network}::{host + 1:x}") as client:
+            statuses.append((await client.get("/v1/actors")).status_code)
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+async def test_a_forwarded_address_from_another_proxy_changes_nothing(database):
+    app = limited(database, forwarded_allow_ips=["192.0.2.1"])
+    async with api_client(app, address=unique_address()) as client:
+        statuses = [
+            (
+                await client.get("/v1/actors", headers={"X-Forwarded-For": f"198.51.100.{n}"})
             ).status_code
             for n in range(5)
         ]
