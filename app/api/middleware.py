@@ -10,6 +10,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app.api.parameters import IgnoredParameters
 from app.api.ratelimit import HEADER_NAMES, RateLimit
 from app.api.readers import ReaderGuard
 from app.core.config import Settings
@@ -97,6 +98,7 @@ class BodyLimit:
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(IgnoredParameters)
     app.add_middleware(ReaderGuard, settings=settings)
     app.add_middleware(
         RateLimit,

@@ -1,18 +1,45 @@
-"""A query parameter that takes one value, given twice, is a 422: FastAPI would silently keep
-one of them, and `sort=date&sort=-date` would answer in an order the caller did not choose."""
+"""Query parameters as lists receive them: one that takes one value, given twice, is a 422
+(FastAPI would silently keep one of them, and `sort=date&sort=-date` would answer in an order
+the caller did not choose); a cache-buster (`_=1733100000`) or a campaign tag (`utm_source`)
+is dropped before any list sees it, as web servers and caches ignore them."""
 
 import types
 from collections import Counter
 from typing import Any, Union, get_args, get_origin
+from urllib.parse import unquote_plus
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.errors import Unprocessable
 
 SEQUENCES = (list, set, frozenset, tuple)
+
+
+def _ignored(name: str) -> bool:
+    return name == "_" or name.startswith("utm_")
+
+
+class IgnoredParameters:
+    """Drops the query parameters that only browsers' and newsletters' tooling add."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["query_string"]:
+            pairs = scope["query_string"].split(b"&")
+            kept = [pair for pair in pairs if not _ignored(_name(pair))]
+            if len(kept) != len(pairs):  # the rest untouched, byte for byte
+                scope = {**scope, "query_string": b"&".join(kept)}
+        await self.app(scope, receive, send)
+
+
+def _name(pair: bytes) -> str:
+    return unquote_plus(pair.partition(b"=")[0].decode("latin-1"))
 
 
 async def single_values(request: Request) -> None:

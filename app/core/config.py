@@ -71,8 +71,10 @@ class Settings(BaseSettings):
         2, ge=1, description="Exports one address may stream at once from a worker; more is 429."
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Comma-separated origins whose frontends may call the API from a browser.",
+        default_factory=lambda: ["*"],
+        description="Comma-separated origins whose frontends may call the API from a browser; "
+        "`*` (the default), any page: reads are public, and a write needs a key that a page "
+        "must send itself (no cookie is ever used).",
     )
     max_body_bytes: int = Field(
         1_000_000, ge=1, description="Largest request body accepted; a larger one is 413."

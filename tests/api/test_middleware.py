@@ -87,3 +87,16 @@ async def test_a_worker_runs_as_many_requests_at_once_as_it_has_threads(database
         assert to_thread.current_default_thread_limiter().total_tokens == 3
         async with api_client(app, tokens["write"]) as client:
             assert (await client.get("/v1/actors")).status_code == 200
+
+
+async def test_by_default_any_page_may_read_and_send_a_key(anonymous):
+    read = await anonymous.get("/v1/actors", headers={"Origin": "https://map.example"})
+    preflight = await anonymous.options(
+        "/v1/incidents",
+        headers={"Origin": "https://map.example", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type"},
+    )  # fmt: skip
+    assert read.headers["access-control-allow-origin"] == "*"
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in preflight.headers

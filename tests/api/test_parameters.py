@@ -26,3 +26,13 @@ async def test_a_parameter_taking_several_values_may_repeat(client):
     response = await client.get("/v1/incidents?type=airstrike&type=attack")
     assert response.status_code == 200
     assert {incident["type"] for incident in response.json()["data"]} == {"airstrike", "attack"}
+
+
+async def test_cache_busters_and_campaign_tags_are_ignored(client):
+    plain = await client.get("/v1/incidents", params={"type": "airstrike", "limit": 1})
+    tagged = await client.get(
+        "/v1/incidents?_=1733100000&type=airstrike&utm_source=newsletter&utm_medium=email&limit=1"
+    )
+    assert tagged.status_code == 200
+    assert tagged.json() == plain.json()
+    assert tagged.headers.get("link") == plain.headers.get("link")
