@@ -16,7 +16,17 @@ from app.api.readers import requested_format
 from app.api.responses import JsonResponse
 from app.core.errors import Unprocessable
 from app.core.pagination import ListQuery, offered_formats, selected_fields
-from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, csv_cell, csv_columns, defused
+from app.core.shapes import (
+    BYTE_ORDER_MARK,
+    Column,
+    JsonRow,
+    csv_cell,
+    csv_columns,
+    defused,
+    item_label,
+    nested_fields,
+    pairs_cell,
+)
 from app.core.stats import GroupPage, Stats
 
 MEDIA_TYPES = {
@@ -54,9 +64,11 @@ def listing(request: Request, records: Listable[Q], query: Q) -> Response:
     if fmt == "csv":
         columns = csv_columns(records.read_schema, fields)
         return _streamed(records.csv(query, columns), fmt, records.resource)
-    if fmt != "json":
-        write = _geojson if fmt == "geojson" else _ndjson
-        return _streamed(write(records.export(query), fields), fmt, records.resource)
+    if fmt == "geojson":
+        features = _geojson(records.export(query), fields, nested_fields(records.read_schema))
+        return _streamed(features, fmt, records.resource)
+    if fmt == "ndjson":
+        return _streamed(_ndjson(records.export(query), fields), fmt, records.resource)
     rows, next_cursor = records.page(query)
     page = {"data": [_picked(row, fields) for row in rows], "next_cursor": next_cursor}
     return JsonResponse(page, headers=_next_link(request, next_cursor))
@@ -115,16 +127,33 @@ def _ndjson(rows: Iterator[JsonRow], fields: list[str] | None) -> Iterator[str]:
         yield json.dumps(_picked(row, fields), ensure_ascii=False) + "\n"
 
 
-def _geojson(rows: Iterator[JsonRow], fields: list[str] | None) -> Iterator[str]:
+def _geojson(
+    rows: Iterator[JsonRow], fields: list[str] | None, nested: frozenset[str]
+) -> Iterator[str]:
+    """A FeatureCollection, its `bbox` (after the features: it is known only then) framing
+    every located one."""
     yield '{"type":"FeatureCollection","features":['
     separator = ""
+    frame: list[float] = []
     for row in rows:
-        yield separator + json.dumps(_feature(row, fields), ensure_ascii=False)
+        feature = _feature(row, fields, nested)
+        if feature["geometry"] is not None:
+            frame = _framing(frame, feature["geometry"]["coordinates"])
+        yield separator + json.dumps(feature, ensure_ascii=False)
         separator = ","
-    yield "]}"
+    yield "]" + (f',"bbox":{json.dumps(frame)}' if frame else "") + "}"
 
 
-def _feature(row: JsonRow, fields: list[str] | None) -> JsonRow:
+def _framing(frame: list[float], point: list[float]) -> list[float]:
+    if not frame:
+        return [*point, *point]
+    (west, south, east, north), (x, y) = frame, point
+    return [min(west, x), min(south, y), max(east, x), max(north, y)]
+
+
+def _feature(row: JsonRow, fields: list[str] | None, nested: frozenset[str]) -> JsonRow:
+    """A record as a Feature: its properties flat for a map's style expressions, or with
+    `fields=` those fields as the JSON gives them."""
     place = row.get("place") or {}
     located = place.get("latitude") is not None and place.get("longitude") is not None
     point = {"type": "Point", "coordinates": [place.get("longitude"), place.get("latitude")]}
@@ -132,5 +161,31 @@ def _feature(row: JsonRow, fields: list[str] | None) -> JsonRow:
         "type": "Feature",
         "id": row.get("id"),
         "geometry": point if located else None,
-        "properties": _picked(row, fields),
+        "properties": _flat(row, nested) if fields is None else _picked(row, fields),
     }
+
+
+# A place's parts keep their own names on a map (`governorate`), but for these.
+PLACE_PARTS = {"name": "place_name", "precision": "place_precision"}
+
+
+def _flat(row: JsonRow, nested: frozenset[str]) -> JsonRow:
+    """Scalars a style expression can read: a nested object spread into its parts
+    (`place_name`, `governorate`, `killed_best`), a list joined into one text (items by their
+    names: `Hezbollah; Syrian government forces`), an object of values as `key: value`
+    pairs; empty lists and objects null."""
+    flat: JsonRow = {}
+    for name, value in row.items():
+        if name in nested and isinstance(value, dict):
+            flat.update({_part_name(name, part): item for part, item in value.items()})
+        elif isinstance(value, list):
+            flat[name] = "; ".join(item_label(item) for item in value) or None
+        elif isinstance(value, dict):
+            flat[name] = pairs_cell(value) or None
+        else:
+            flat[name] = value
+    return flat
+
+
+def _part_name(field: str, part: str) -> str:
+    return PLACE_PARTS.get(part, part) if field == "place" else f"{field}_{part}"

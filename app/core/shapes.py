@@ -313,6 +313,17 @@ class Shape:
         return cell_text(value, kind)
 
 
+def nested_fields(read: type[BaseModel]) -> frozenset[str]:
+    """The fields of a read schema that hold an object of its own (place, killed...)."""
+    return frozenset(name for name, info in read.model_fields.items() if _model_of(info.annotation))
+
+
+def item_label(item: Any) -> str:
+    """An item of a list in a few words: its name or title, else as a CSV cell tells it."""
+    label = _label_of(list(item)) if isinstance(item, dict) else None
+    return str(item[label]) if label is not None and item[label] is not None else csv_cell(item)
+
+
 def csv_columns(read: type[BaseModel], fields: list[str] | None) -> list[Column]:
     """A list's CSV columns: its fields, nested objects spread into `place.name`, ..."""
     columns: list[Column] = []
@@ -403,5 +414,10 @@ def cell_at(row: JsonRow, column: Column) -> str:
     if len(column) == 2:
         value = value.get(column[1]) if isinstance(value, dict) else None
     elif isinstance(value, dict):
-        return ", ".join(f"{key}: {csv_cell(item)}" for key, item in value.items())
+        return pairs_cell(value)
     return csv_cell(value)
+
+
+def pairs_cell(values: JsonRow) -> str:
+    """An object of values (ids in other datasets, translations) as `key: value` pairs."""
+    return ", ".join(f"{key}: {csv_cell(item)}" for key, item in values.items())

@@ -75,14 +75,39 @@ async def test_geojson_is_a_feature_collection_of_points(client):
     strike = next(
         f for f in collection["features"] if f["properties"]["sub_type"] == "double_tap_strike"
     )
-    place = strike["properties"]["place"]
-    assert strike["geometry"] == {
-        "type": "Point",
-        "coordinates": [place["longitude"], place["latitude"]],
-    }
-    unlocated = [f for f in collection["features"] if f["properties"]["place"]["latitude"] is None]
+    assert strike["geometry"] == {"type": "Point", "coordinates": [36.2, 33.62]}
+    unlocated = [f for f in collection["features"] if f["properties"]["latitude"] is None]
     assert len(unlocated) == 3
     assert all(f["geometry"] is None for f in unlocated)
+    located = [f["geometry"]["coordinates"] for f in collection["features"] if f["geometry"]]
+    xs, ys = [x for x, _ in located], [y for _, y in located]
+    assert collection["bbox"] == [min(xs), min(ys), max(xs), max(ys)]
+
+
+async def test_geojson_properties_are_scalars_a_map_style_can_read(client):
+    response = await client.get(
+        "/v1/incidents", params={"format": "geojson", "sub_type": "double_tap_strike"}
+    )
+    (strike,) = response.json()["features"]
+    properties = strike["properties"]
+
+    assert strike["id"] == properties["id"]
+    assert {name: properties[name] for name in (
+        "type", "start_date", "killed_best", "place_name", "governorate", "place_precision",
+    )} == {
+        "type": "airstrike", "start_date": "2017-01-22", "killed_best": 1,
+        "place_name": "Wadi Barada", "governorate": "Rif Dimashq", "place_precision": "region",
+    }  # fmt: skip
+    assert properties["actors"] == "Syrian government forces; Ahmad Alaya; White Helmets"
+    assert (properties["tags"], properties["translations"]) == (None, None)
+    assert not any(isinstance(value, dict | list) for value in properties.values())
+
+
+async def test_geojson_gives_the_fields_asked_for_as_the_record_holds_them(client):
+    params = {"format": "geojson", "sub_type": "double_tap_strike", "fields": "id,place,killed"}
+    (strike,) = (await client.get("/v1/incidents", params=params)).json()["features"]
+    assert list(strike["properties"]) == ["id", "place", "killed"]
+    assert strike["properties"]["killed"] == {"low": 1, "best": 1, "high": 1}
 
 
 async def test_geojson_only_for_incidents(client):
