@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# The explorer's tests drive Debian's chromium (tests/explorer); they are skipped without it.
+	@command -v chromium >/dev/null || apt-get install -y -q chromium >/dev/null \
+		|| (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null) \
+		|| echo "warning: could not install chromium: the explorer's browser tests will be skipped"
 	touch $@
 
 ## Serve on http://127.0.0.1:$${PORT:-8000}, migrating and loading the demo data first.

@@ -20,6 +20,8 @@ from app.core.config import Settings, get_settings
 from app.core.database import Database, build_engine
 from app.core.dialect import writers_share
 from app.core.errors import install_error_handlers, problem_responses
+from app.explorer.router import assets as explorer_assets
+from app.explorer.router import router as explorer_router
 from app.history.router import router as changes_router
 from app.imports.router import router as imports_router
 from app.incidents.router import router as incidents_router
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     install_middleware(app, settings)
     app.include_router(health_router)
+    app.include_router(explorer_router)
+    app.mount("/explorer", explorer_assets, name="explorer")
     app.include_router(keys_router)
     app.include_router(imports_router)
     for router in (
