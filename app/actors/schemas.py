@@ -138,7 +138,7 @@ class ActorQuery(ListQuery):
         "representing or part of it, at any depth: all of Jaish al-Islam's people.",
     )
     fields: str | None = fields_field(ActorRead)
-    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+    format: Literal["json", "csv", "ndjson", "atom"] | None = format_field("csv", "ndjson", "atom")
 
 
 ActorPage = page_of(ActorRead)

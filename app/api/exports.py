@@ -1,5 +1,6 @@
 """A list as its client asks for it (`format=` or the Accept header): a JSON page with a `Link`
-to the next, or every row streamed as CSV, NDJSON or GeoJSON, in constant memory."""
+to the next, every row streamed as CSV, NDJSON or GeoJSON, in constant memory, or an Atom feed
+of those that changed last."""
 
 import csv
 import io
@@ -11,6 +12,8 @@ from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from app.api.feeds import MEDIA_TYPE as ATOM_MEDIA_TYPE
+from app.api.feeds import feed
 from app.api.links import public_link
 from app.api.readers import requested_format
 from app.api.responses import JsonResponse
@@ -30,6 +33,7 @@ from app.core.shapes import (
 from app.core.stats import GroupPage, Stats
 
 MEDIA_TYPES = {
+    "atom": ATOM_MEDIA_TYPE,
     "csv": "text/csv; charset=utf-8",
     "ndjson": "application/x-ndjson",
     "geojson": "application/geo+json",
@@ -53,6 +57,8 @@ class Listable(Protocol[Q]):
 
     def csv(self, query: Q, columns: list[Column]) -> Iterator[str]: ...
 
+    def newest(self, query: Q) -> list[JsonRow]: ...
+
 
 def listing(request: Request, records: Listable[Q], query: Q) -> Response:
     """The list in the format asked for: a page of JSON, or every row streamed."""
@@ -64,6 +70,8 @@ def listing(request: Request, records: Listable[Q], query: Q) -> Response:
     if fmt == "csv":
         columns = csv_columns(records.read_schema, fields)
         return _streamed(records.csv(query, columns), fmt, records.resource)
+    if fmt == "atom":
+        return feed(request, records.resource, records.newest(query))
     if fmt == "geojson":
         features = _geojson(records.export(query), fields, nested_fields(records.read_schema))
         return _streamed(features, fmt, records.resource)

@@ -17,9 +17,11 @@ from app.core.errors import send_problem
 
 logger = logging.getLogger(__name__)
 
-# The formats streamed from the database, and the Accept header's media types for them.
+# The formats streamed from the database, and the Accept header's media types for every format
+# (an Atom feed is one page: no stream).
 STREAMED = frozenset({"csv", "ndjson", "geojson"})
-ACCEPTED = {"text/csv": "csv", "application/x-ndjson": "ndjson", "application/geo+json": "geojson"}
+ACCEPTED = {"text/csv": "csv", "application/x-ndjson": "ndjson", "application/geo+json": "geojson",
+            "application/atom+xml": "atom"}  # fmt: skip
 RETRY_SECONDS = 10
 
 

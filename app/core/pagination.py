@@ -25,7 +25,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 
-ExportFormat = Literal["json", "csv", "ndjson", "geojson"]
+ExportFormat = Literal["json", "csv", "ndjson", "geojson", "atom"]
 
 
 class PageQuery(ApiModel):

@@ -146,6 +146,14 @@ class RecordRepository(ABC, Generic[M, Q]):
             found.where(*part).order_by(*ordering(order)) for part, order in self.exported(query)
         ]
 
+    def newest(self, query: Q) -> list[JsonRow]:
+        """The records the list finds that changed last, newest first, `limit` of them (a
+        feed's entries)."""
+        live = select(self.model.id).where(self.model.deleted_at.is_(None))
+        latest = [SortKey.of(self.model.updated_at, True), SortKey.of(self.model.id, True)]
+        found = self.filtered(live, query).order_by(*ordering(latest)).limit(query.limit)
+        return self.shape.shown(self.session.connection(), list(self.session.scalars(found)))
+
     def missing(self, model: type[RecordMixin], record_ids: set[uuid.UUID]) -> set[uuid.UUID]:
         """Those of the ids that name no live record of `model`."""
         found = select(model.id).where(model.id.in_(record_ids), model.deleted_at.is_(None))
@@ -205,6 +213,9 @@ class RecordService(ABC, Generic[M, C, Q]):
 
     def export(self, query: Q) -> Iterator[JsonRow]:
         return self.repository.stream(query)
+
+    def newest(self, query: Q) -> list[JsonRow]:
+        return self.repository.newest(query)
 
     def csv(self, query: Q, columns: list[Column]) -> Iterator[str]:
         """Every record the list finds as CSV: written by PostgreSQL's COPY where it can."""

@@ -373,8 +373,8 @@ class IncidentQuery(IncidentFilters, ListQuery):
         None, description="`date` (default), `-date` or `-killed`; relevance first with `q`."
     )
     fields: str | None = fields_field(IncidentRead)
-    format: Literal["json", "csv", "ndjson", "geojson"] | None = format_field(
-        "csv", "ndjson", "geojson"
+    format: Literal["json", "csv", "ndjson", "geojson", "atom"] | None = format_field(
+        "csv", "ndjson", "geojson", "atom"
     )
 
 

@@ -67,7 +67,7 @@ class ProcessRead(ReadModel):
 
 class ProcessQuery(ListQuery):
     fields: str | None = fields_field(ProcessRead)
-    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+    format: Literal["json", "csv", "ndjson", "atom"] | None = format_field("csv", "ndjson", "atom")
 
 
 ProcessPage = page_of(ProcessRead)
@@ -140,7 +140,7 @@ class SessionQuery(DateRange, ListQuery):
     status: list[SessionStatus] = Field([], description="Session status.")
     sort: Literal["date", "-date"] | None = Field(None, description="By start date.")
     fields: str | None = fields_field(SessionRead)
-    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+    format: Literal["json", "csv", "ndjson", "atom"] | None = format_field("csv", "ndjson", "atom")
 
 
 SessionPage = page_of(SessionRead)
@@ -272,7 +272,7 @@ class AgreementQuery(DateRange, ListQuery):
         None, description="Full text over title, summary and the parties as described."
     )
     fields: str | None = fields_field(AgreementRead)
-    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+    format: Literal["json", "csv", "ndjson", "atom"] | None = format_field("csv", "ndjson", "atom")
 
 
 AgreementPage = page_of(AgreementRead)

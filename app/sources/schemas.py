@@ -79,7 +79,7 @@ class SourceRead(ReadModel):
 
 class SourceQuery(ListQuery):
     fields: str | None = fields_field(SourceRead)
-    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+    format: Literal["json", "csv", "ndjson", "atom"] | None = format_field("csv", "ndjson", "atom")
 
 
 SourcePage = page_of(SourceRead)

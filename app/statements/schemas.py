@@ -137,7 +137,7 @@ class StatementQuery(StatementFilters, ListQuery):
         None, description="`date` (default) or `-date`; relevance first with `q`."
     )
     fields: str | None = fields_field(StatementRead)
-    format: Literal["json", "csv", "ndjson"] | None = format_field("csv", "ndjson")
+    format: Literal["json", "csv", "ndjson", "atom"] | None = format_field("csv", "ndjson", "atom")
 
 
 StatementPage = page_of(StatementRead)

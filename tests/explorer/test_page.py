@@ -84,6 +84,8 @@ def test_a_journalist_finds_an_actors_incidents_and_downloads_them(page, base_ur
     exported = httpx.get(f"{base_url}{csv}")
     assert exported.status_code == 200
     assert len(exported.text.strip().splitlines()) == len(expected) + 1
+    feed = page.get_by_role("link", name="Atom feed").get_attribute("href")
+    assert feed == "/v1/incidents?actor=Hezbollah&format=atom"
     assert page.url == f"{base_url}/?actor=Hezbollah"
 
 

@@ -82,7 +82,7 @@ function showProblem(problem) {
 }
 
 function offerDownloads(params) {
-  for (const fmt of ["csv", "geojson", "ndjson"]) {
+  for (const fmt of ["csv", "geojson", "ndjson", "atom"]) {
     const exported = new URLSearchParams(params);
     exported.set("format", fmt);
     document.getElementById(fmt).href = `/v1/incidents?${exported}`;
