@@ -59,6 +59,8 @@ class Listable(Protocol[Q]):
 
     def newest(self, query: Q) -> list[JsonRow]: ...
 
+    def tallies(self, query: Q) -> JsonRow: ...
+
 
 def listing(request: Request, records: Listable[Q], query: Q) -> Response:
     """The list in the format asked for: a page of JSON, or every row streamed."""
@@ -79,6 +81,7 @@ def listing(request: Request, records: Listable[Q], query: Q) -> Response:
         return _streamed(_ndjson(records.export(query), fields), fmt, records.resource)
     rows, next_cursor = records.page(query)
     page = {"data": [_picked(row, fields) for row in rows], "next_cursor": next_cursor}
+    page |= records.tallies(query)
     return JsonResponse(page, headers=_next_link(request, next_cursor))
 
 

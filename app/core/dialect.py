@@ -296,6 +296,22 @@ def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def estimated_rows(session: Session, statement: AnySelect) -> int | None:
+    """How many rows PostgreSQL's planner expects the statement to find; None on SQLite,
+    which keeps no such statistics."""
+    if not _postgresql(session):
+        return None
+    compiled = statement.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    plan = (
+        session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .scalar_one()
+    )
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 def writers_share(bind: Engine | Connection) -> bool:
     """Whether transactions may write beside one another (PostgreSQL); SQLite lets one write
     at a time, so a long import's transaction keeps every other writer waiting."""

@@ -83,8 +83,9 @@ def offered_formats(query: type[ListQuery]) -> tuple[str, ...]:
     return tuple(value for choice in get_args(annotation) for value in get_args(choice))
 
 
-def page_of(read: type[BaseModel]) -> type[BaseModel]:
-    """A list's page: its rows are whole records, or some `fields=` of each (none required)."""
+def page_of(read: type[BaseModel], **extra: Any) -> type[BaseModel]:
+    """A list's page: its rows are whole records, or some `fields=` of each (none required);
+    and `extra` fields, as `create_model` takes them."""
     some: dict[str, Any] = {
         name: (info.annotation, Field(None, description=info.description))
         for name, info in read.model_fields.items()
@@ -92,7 +93,7 @@ def page_of(read: type[BaseModel]) -> type[BaseModel]:
     fields = create_model(f"{read.__name__}Fields", **some)
     resource = read.__name__.removesuffix("Read")
     rows = read | fields  # a union of the two schemas, made at import
-    return create_model(f"{resource}Page", __base__=Page[rows])  # type: ignore[valid-type]  # see above
+    return create_model(f"{resource}Page", __base__=Page[rows], **extra)  # type: ignore[valid-type]  # see above
 
 
 def selected_fields(query: ListQuery) -> list[str] | None:

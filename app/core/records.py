@@ -44,6 +44,7 @@ from app.core.identifiers import holders, ids_with_external, set_external_ids
 from app.core.pagination import ListQuery, Part, SortKey, keyset, ordering, paginate_parts
 from app.core.schemas import ApiModel, ExternalIdFilter, PatchModel
 from app.core.shapes import BYTE_ORDER_MARK, Column, JsonRow, Shape, csv_text
+from app.core.stats import Count, counted
 
 M = TypeVar("M", bound=RecordMixin)
 C = TypeVar("C", bound=ApiModel)
@@ -146,6 +147,16 @@ class RecordRepository(ABC, Generic[M, Q]):
             found.where(*part).order_by(*ordering(order)) for part, order in self.exported(query)
         ]
 
+    def count(self, query: Q) -> Count:
+        """How many records the list finds (`count=true`)."""
+        live = select(self.model.id).where(self.model.deleted_at.is_(None))
+        return counted(self.session, self.filtered(live, query))
+
+    def facet(self, query: Q, key: str) -> list[JsonRow]:
+        """The commonest values of `key` among the records the list finds (`facet=`): the
+        lists that offer facets say how."""
+        raise NotImplementedError(f"{self.model.__tablename__} have no facet {key}")
+
     def newest(self, query: Q) -> list[JsonRow]:
         """The records the list finds that changed last, newest first, `limit` of them (a
         feed's entries)."""
@@ -216,6 +227,17 @@ class RecordService(ABC, Generic[M, C, Q]):
 
     def newest(self, query: Q) -> list[JsonRow]:
         return self.repository.newest(query)
+
+    def tallies(self, query: Q) -> JsonRow:
+        """What a page adds for `count=true` and `facet=`, on the lists that take them."""
+        tallied: JsonRow = {}
+        if getattr(query, "count", False):
+            tallied["count"] = self.repository.count(query).model_dump()
+        facets = getattr(query, "facet", [])
+        if facets:
+            keys = dict.fromkeys(facets)
+            tallied["facets"] = {key: self.repository.facet(query, key) for key in keys}
+        return tallied
 
     def csv(self, query: Q, columns: list[Column]) -> Iterator[str]:
         """Every record the list finds as CSV: written by PostgreSQL's COPY where it can."""

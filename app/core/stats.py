@@ -5,15 +5,20 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import SQLColumnExpression, label, nulls_last
+from sqlalchemy import SQLColumnExpression, func, label, nulls_last, select
 from sqlalchemy.orm import Session
 
 from app.core.database import AnySelect
+from app.core.dialect import estimated_rows
 from app.core.errors import Unprocessable
 from app.core.pagination import opaque, read_cursor
 from app.core.schemas import ApiModel
 
 MAX_KEYS = 2
+# `count=true` counts exactly up to this many matches, then estimates (PostgreSQL's planner).
+COUNT_CAP = 10_000
+# `facet=` gives a key's commonest values, this many of them.
+FACET_VALUES = 20
 # A page of groups: a chart needs far fewer; two keys can make hundreds of thousands of them.
 DEFAULT_GROUPS = 1_000
 MAX_GROUPS = 10_000
@@ -52,6 +57,76 @@ class Stats(BaseModel):
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page of groups; null on the last."
     )
+
+
+class Count(BaseModel):
+    value: int = Field(description="How many records match the filters.")
+    exact: bool = Field(
+        description=f"Whether `value` is exact: it is up to {COUNT_CAP:,}; past that, on "
+        "PostgreSQL, it is the planner's estimate."
+    )
+
+
+class FacetValue(BaseModel):
+    value: str | None = Field(description="A value of the key (null: records without one).")
+    count: int = Field(description="How many of the matching records have it.")
+
+
+def count_field() -> Any:
+    return Field(
+        False,
+        description=f"Add `count`: how many records match, exact up to {COUNT_CAP:,}, "
+        "then an estimate (it says which).",
+    )
+
+
+def facet_field(*keys: str) -> Any:
+    return Field(
+        [],
+        max_length=len(keys),
+        description=f"Add `facets`: for each key given ({', '.join(keys)}), its "
+        f"{FACET_VALUES} commonest values among the matching records, with their counts.",
+    )
+
+
+def tally_fields() -> dict[str, Any]:
+    """The fields `count=` and `facet=` add to a page."""
+    return {
+        "count": (Count | None, Field(None, description="With `count=true`.")),
+        "facets": (
+            dict[str, list[FacetValue]] | None,
+            Field(None, description="With `facet=`: the commonest values of each key."),
+        ),
+    }
+
+
+def counted(session: Session, matching: AnySelect) -> Count:
+    """How many rows `matching` finds: counted up to the cap, estimated past it."""
+    capped = select(func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery())
+    found = session.scalar(capped) or 0
+    if found <= COUNT_CAP:
+        return Count(value=found, exact=True)
+    estimate = estimated_rows(session, matching)
+    if estimate is None:  # no planner's estimate (SQLite): count them all
+        return Count(
+            value=session.scalar(select(func.count()).select_from(matching.subquery())) or 0,
+            exact=True,
+        )
+    return Count(value=max(estimate, COUNT_CAP + 1), exact=False)
+
+
+def facet_values(session: Session, grouped: AnySelect, key: str) -> list[dict[str, Any]]:
+    """The commonest values of `key` in a `grouping` statement, with their counts."""
+    count = grouped.selected_columns["count"]
+    commonest = grouped.order_by(None).order_by(
+        count.desc(), nulls_last(grouped.selected_columns[key])
+    )
+    rows = session.execute(commonest.limit(FACET_VALUES)).mappings()
+    return [{"value": _text(row[key]), "count": row["count"]} for row in rows]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)

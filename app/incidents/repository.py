@@ -31,7 +31,7 @@ from app.core.records import (
 )
 from app.core.search import ids_matching
 from app.core.shapes import Linked, Shape
-from app.core.stats import GroupPage, group_keys, grouped_rows, grouping
+from app.core.stats import GroupPage, facet_values, group_keys, grouped_rows, grouping
 from app.incidents.models import CasualtyCount, Incident, IncidentActor
 from app.incidents.schemas import IncidentFilters, IncidentQuery, IncidentRead, IncidentStatsQuery
 from app.negotiations.models import Agreement, NegotiationSession
@@ -181,12 +181,17 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
 
     def stats(self, query: IncidentStatsQuery) -> tuple[list[str], GroupPage]:
         """Count, killed and injured per group of the incidents the filters find."""
-        keys, statement = self.stats_statement(query)
+        keys, statement = self.stats_statement(query, query.group_by)
         return keys, grouped_rows(self.session, statement, query)
 
-    def stats_statement(self, query: IncidentStatsQuery) -> tuple[list[str], AnySelect]:
+    def facet(self, query: IncidentFilters, key: str) -> list[dict[str, Any]]:
+        """The commonest values of `key` among the records the filters find."""
+        _, statement = self.stats_statement(query, key)
+        return facet_values(self.session, statement, key)
+
+    def stats_statement(self, query: IncidentFilters, group_by: str) -> tuple[list[str], AnySelect]:
         """The keys grouped by, and the statement of `stats` (its plan is tested)."""
-        keys = group_keys(query.group_by, GROUP_KEYS)
+        keys = group_keys(group_by, GROUP_KEYS)
         statement = self.filtered(select(Incident).where(Incident.deleted_at.is_(None)), query)
         columns = {key: self._group_column(key) for key in keys}
         if "actor" in keys:

@@ -3,7 +3,7 @@ import re
 import uuid
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
@@ -31,7 +31,7 @@ from app.core.schemas import (
     ordered_after,
     patch_of,
 )
-from app.core.stats import StatsQuery, group_by_field
+from app.core.stats import StatsQuery, count_field, facet_field, group_by_field, tally_fields
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 
 ActorRole = Literal["perpetrator", "target", "victim", "side"]
@@ -368,6 +368,10 @@ class IncidentFilters(DateRange, ExternalIdFilter):
     _max_after_min = ordered_after("max_killed", "min_killed")
 
 
+# What `facet=` counts the values of: the keys stats group by.
+IncidentFacet = Literal["type", "governorate", "actor", "verification", "year", "month"]
+
+
 class IncidentQuery(IncidentFilters, ListQuery):
     sort: Literal["date", "-date", "-killed"] | None = Field(
         None, description="`date` (default), `-date` or `-killed`; relevance first with `q`."
@@ -376,9 +380,11 @@ class IncidentQuery(IncidentFilters, ListQuery):
     format: Literal["json", "csv", "ndjson", "geojson", "atom"] | None = format_field(
         "csv", "ndjson", "geojson", "atom"
     )
+    count: bool = count_field()
+    facet: list[IncidentFacet] = facet_field(*get_args(IncidentFacet))
 
 
-IncidentPage = page_of(IncidentRead)
+IncidentPage = page_of(IncidentRead, **tally_fields())
 
 
 class IncidentStatsQuery(IncidentFilters, StatsQuery):

@@ -18,7 +18,7 @@ from app.core.records import (
     searched_order,
 )
 from app.core.shapes import IdsOf, Linked, Shape
-from app.core.stats import GroupPage, group_keys, grouped_rows, grouping
+from app.core.stats import GroupPage, facet_values, group_keys, grouped_rows, grouping
 from app.negotiations.models import NegotiationSession
 from app.sources.repository import cited
 from app.statements.codes import with_sub_codes
@@ -82,12 +82,19 @@ class StatementRepository(RecordRepository[Statement, StatementQuery]):
 
     def stats(self, query: StatementStatsQuery) -> tuple[list[str], GroupPage]:
         """How many statements per group of those the filters find."""
-        keys, statement = self.stats_statement(query)
+        keys, statement = self.stats_statement(query, query.group_by)
         return keys, grouped_rows(self.session, statement, query)
 
-    def stats_statement(self, query: StatementStatsQuery) -> tuple[list[str], AnySelect]:
+    def facet(self, query: StatementFilters, key: str) -> list[dict[str, Any]]:
+        """The commonest values of `key` among the records the filters find."""
+        _, statement = self.stats_statement(query, key)
+        return facet_values(self.session, statement, key)
+
+    def stats_statement(
+        self, query: StatementFilters, group_by: str
+    ) -> tuple[list[str], AnySelect]:
         """The keys grouped by, and the statement of `stats`."""
-        keys = group_keys(query.group_by, dict.fromkeys(GROUP_KEYS))
+        keys = group_keys(group_by, dict.fromkeys(GROUP_KEYS))
         statement = self.filtered(select(Statement).where(Statement.deleted_at.is_(None)), query)
         columns: dict[str, SQLColumnExpression[Any]] = {}
         for key in keys:

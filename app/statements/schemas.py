@@ -1,6 +1,6 @@
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -25,7 +25,7 @@ from app.core.schemas import (
     many,
     patch_of,
 )
-from app.core.stats import StatsQuery, group_by_field
+from app.core.stats import StatsQuery, count_field, facet_field, group_by_field, tally_fields
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 from app.statements.codes import StatementTypeCode
 
@@ -132,15 +132,21 @@ class StatementFilters(DateRange, ExternalIdFilter):
     )
 
 
+# What `facet=` counts the values of: the keys stats group by.
+StatementFacet = Literal["speaker", "type", "target", "topic", "month"]
+
+
 class StatementQuery(StatementFilters, ListQuery):
     sort: Literal["date", "-date"] | None = Field(
         None, description="`date` (default) or `-date`; relevance first with `q`."
     )
     fields: str | None = fields_field(StatementRead)
     format: Literal["json", "csv", "ndjson", "atom"] | None = format_field("csv", "ndjson", "atom")
+    count: bool = count_field()
+    facet: list[StatementFacet] = facet_field(*get_args(StatementFacet))
 
 
-StatementPage = page_of(StatementRead)
+StatementPage = page_of(StatementRead, **tally_fields())
 
 
 class StatementStatsQuery(StatementFilters, StatsQuery):
