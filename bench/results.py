@@ -6,7 +6,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 # The sections written by benchmarks other than `make bench`'s own (bench.run).
-SEPARATE = ("import", "writers", "big-pages")
+SEPARATE = ("import", "writers", "big-pages", "tallies")
 
 
 def markers(name: str) -> tuple[str, str]:
