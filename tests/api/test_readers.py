@@ -31,14 +31,16 @@ def server(big_corpus, tmp_path) -> Iterator[tuple[str, int]]:
         yield base_url, int(base_url.rsplit(":", 1)[1])
 
 
-def stalled_reader(port: int, address: str) -> tuple[socket.socket, int]:
+def stalled_reader(
+    port: int, address: str, path: str = EXPORT, accept: str = "*/*"
+) -> tuple[socket.socket, int]:
     """A client from `address` that asks for an export, reads 2 KB of the answer and stops
     reading: its socket and the status it got."""
     reader = socket.socket()
     reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     reader.bind((address, 0))
     reader.connect(("127.0.0.1", port))
-    reader.sendall(f"GET {EXPORT} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+    reader.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\nAccept: {accept}\r\n\r\n".encode())
     received = b""
     while b"\r\n" not in received:
         received += reader.recv(2048)
@@ -47,7 +49,8 @@ def stalled_reader(port: int, address: str) -> tuple[socket.socket, int]:
 
 def test_32_stalled_export_readers_leave_ordinary_reads_answering(server):
     base_url, port = server
-    readers = [stalled_reader(port, "127.0.0.40") for _ in range(3)]
+    readers = [stalled_reader(port, "127.0.0.40") for _ in range(2)]
+    readers.append(stalled_reader(port, "127.0.0.40", "/v1/incidents", accept="text/csv"))
     readers += [stalled_reader(port, f"127.0.1.{n // 2}") for n in range(29)]
     try:
         statuses = [status for _, status in readers]
