@@ -7,6 +7,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from app.api.exports import MEDIA_TYPES
+from app.api.openapi import header_refs
 from app.core.errors import problem_responses
 from app.core.pagination import ListQuery, offered_formats
 
@@ -17,6 +18,10 @@ class Named(Protocol):
 
 
 WRITE_PROBLEMS = (400, 401, 403, 404, 409, 412, 413, 428)
+# A record's answers carry its version.
+VERSIONED: dict[str, Any] = {"headers": header_refs("ETag")}
+# A create takes no If-Match: no precondition can fail.
+CREATE_PROBLEMS = (400, 401, 403, 409, 413)
 # What a stats route can answer: the groups as JSON or CSV, or a problem.
 STATS_RESPONSES: dict[int | str, dict[str, Any]] = {
     **problem_responses(422, 500, 503),
@@ -44,7 +49,11 @@ class Operations:
             MEDIA_TYPES[fmt]: {} for fmt in offered_formats(query) if fmt != "json"
         }
         pages: dict[int | str, Any] = {
-            200: {"content": exports, "description": "A page, or every row as an export."}
+            200: {
+                "content": exports,
+                "description": "A page, or every row as an export.",
+                "headers": header_refs("Link"),
+            }
         }
         name = self.collection.replace("-", " ")
         listed = self._described(f"list_{self.collection.replace('-', '_')}", f"List {name}", pages)
@@ -52,39 +61,53 @@ class Operations:
 
     def create(self, read: type[BaseModel]) -> dict[str, Any]:
         links: dict[int | str, Any] = {
-            201: {"links": self._links("read", "update", "delete", "history")}
+            201: {
+                "links": self._links("read", "update", "delete", "history"),
+                "headers": header_refs("ETag", "Location", "Idempotent-Replayed"),
+            }
         }
-        responses = {**problem_responses(*WRITE_PROBLEMS), **links}
-        described = self._described(f"create_{self.singular}", f"Create a {self._noun}", responses)
+        responses = {**problem_responses(*CREATE_PROBLEMS), **links}
+        summary = f"Create {self._a_noun}"
+        described = self._described(f"create_{self.singular}", summary, responses)
         return {**described, "status_code": 201, "response_model": read}
 
     def read(self, read: type[BaseModel]) -> dict[str, Any]:
         responses = {
             **problem_responses(404),
-            200: {"links": self._links("update", "delete", "history")},
-            304: {"description": "Not Modified (If-None-Match)"},
+            200: {"links": self._links("update", "delete", "history"), **VERSIONED},
+            304: {"description": "Not Modified (If-None-Match)", **VERSIONED},
         }
-        described = self._described(f"read_{self.singular}", f"Read a {self._noun}", responses)
+        described = self._described(f"read_{self.singular}", f"Read {self._a_noun}", responses)
         return {**described, "response_model": read}
 
     def update(self, read: type[BaseModel]) -> dict[str, Any]:
-        written = self._written("update", f"Update part of a {self._noun}")
+        written = self._written("update", f"Update part of {self._a_noun}")
+        written["responses"][200] = VERSIONED
         return {**written, "response_model": read}
 
     def delete(self) -> dict[str, Any]:
-        return {**self._written("delete", f"Delete a {self._noun}"), "status_code": 204}
+        return {**self._written("delete", f"Delete {self._a_noun}"), "status_code": 204}
 
     def restore(self, read: type[BaseModel]) -> dict[str, Any]:
         written = self._written("restore", f"Restore a deleted {self._noun}")
+        written["responses"][200] = {
+            **VERSIONED,
+            "headers": header_refs("ETag", "Idempotent-Replayed"),
+        }
         return {**written, "response_model": read}
 
     def history(self) -> dict[str, Any]:
-        summary = f"History of a {self._noun}"
+        summary = f"History of {self._a_noun}"
         return self._described(f"history_{self.singular}", summary, problem_responses(404))
 
     @property
     def _noun(self) -> str:
         return self.singular.replace("_", " ")
+
+    @property
+    def _a_noun(self) -> str:
+        """The noun with its article: an incident, a source."""
+        return f"{'an' if self._noun[0] in 'aeiou' else 'a'} {self._noun}"
 
     def _written(self, action: str, summary: str) -> dict[str, Any]:
         return self._described(f"{action}_{self.singular}", summary,

@@ -12,6 +12,7 @@ from starlette.requests import ClientDisconnect
 
 from app.api.access import Writer
 from app.api.links import public_link
+from app.api.openapi import header_refs
 from app.core.database import Database, SessionDep
 from app.core.errors import BadRequest, NotFound, Unprocessable, problem_responses
 from app.imports.repository import job
@@ -24,7 +25,7 @@ router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 422, 
 
 @router.post("/v1/imports", status_code=status.HTTP_202_ACCEPTED, operation_id="create_import",
              summary="Import a dataset's file", response_model=ImportJobRead,
-             responses=problem_responses(400, 413),
+             responses={**problem_responses(400, 413), 202: {"headers": header_refs("Location")}},
              openapi_extra={"requestBody": {"required": True, "content": {
                  "text/csv": {"schema": {"type": "string", "minLength": 1}}}}})  # fmt: skip
 async def create_import(
