@@ -287,7 +287,7 @@ class PlaceRead(ReadPart):
     subdistrict: str | None
     latitude: float | None
     longitude: float | None
-    precision: str | None
+    precision: LocationPrecision | None
 
 
 class CasualtiesRead(ReadPart):

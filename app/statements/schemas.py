@@ -92,7 +92,7 @@ class StatementRead(ReadModel):
     summary: str | None
     translation: str | None
     language: str | None
-    type: str
+    type: StatementTypeCode
     target_ids: list[uuid.UUID]
     targets: list[ActorRef] = Field(description="The targets, named.")
     topics: list[str]
