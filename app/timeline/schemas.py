@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -16,10 +16,28 @@ class TimelineQuery(DateRange, PageQuery):
     pass
 
 
-class TimelineItem(BaseModel):
-    type: ItemType = Field(description="What the item is.")
+class _Item(BaseModel):
     date: dt.date = Field(description="When: a statement's date, an incident's or session's start.")
-    record: StatementRead | IncidentRead | SessionRead = Field(description="The whole record.")
 
 
-TimelinePage = Page[TimelineItem]
+class StatementItem(_Item):
+    type: Literal["statement"] = Field(description="What the item is.")
+    record: StatementRead = Field(description="The whole record.")
+
+
+class IncidentItem(_Item):
+    type: Literal["incident"] = Field(description="What the item is.")
+    record: IncidentRead = Field(description="The whole record.")
+
+
+class SessionItem(_Item):
+    type: Literal["negotiation_session"] = Field(description="What the item is.")
+    record: SessionRead = Field(description="The whole record.")
+
+
+# One of the three, told apart by `type`: a client narrows `record` by it.
+TimelineItem = Annotated[StatementItem | IncidentItem | SessionItem, Field(discriminator="type")]
+
+
+class TimelinePage(Page[TimelineItem]):
+    """A page of an actor's chronology."""
