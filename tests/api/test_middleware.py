@@ -30,9 +30,12 @@ async def test_security_headers_on_every_response(client):
         )
 
 
-async def test_the_docs_may_run_their_scripts(client):
+async def test_the_docs_may_run_their_scripts_from_this_service_only(client):
     response = await client.get("/docs")
-    assert "content-security-policy" not in response.headers
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self' 'unsafe-inline' blob:" in policy
+    assert "img-src 'self' data:" in policy
+    assert "default-src 'self'" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
 
 

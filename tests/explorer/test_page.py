@@ -144,3 +144,20 @@ def test_a_record_cannot_put_markup_on_the_page(page, base_url, committed_demo, 
 def test_the_page_leads_to_the_documentation(page):
     page.get_by_role("link", name="interactive API documentation").click()
     expect(page).to_have_title("Syria conflict record API - Swagger UI")
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_documentation_asks_no_other_host(browser, base_url, path):
+    context = browser.new_context(base_url=base_url)
+    opened = context.new_page()
+    asked: list[str] = []
+    blocked: list[str] = []  # by the page's Content-Security-Policy: never sent
+    opened.on("request", lambda r: r.url.startswith((base_url, "blob:")) or asked.append(r.url))
+    opened.on(
+        "requestfailed", lambda r: "csp" in (r.failure or "").lower() and blocked.append(r.url)
+    )
+    opened.goto(path)
+    opened.wait_for_load_state("networkidle")
+    expect(opened.get_by_text("Syria conflict record API").first).to_be_visible()
+    context.close()
+    assert [url for url in asked if url not in blocked] == []
