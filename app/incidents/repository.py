@@ -1,5 +1,6 @@
 import math
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -90,6 +91,8 @@ CASUALTY_SUMS = {
         for bound in ("low", "best", "high")
     },
 }
+# A facet counts, and sums nothing.
+COUNTED = {"count": CASUALTY_SUMS["count"]}
 # Month and year depend on the engine (see `_group_column`); the rest are plain columns.
 GROUP_KEYS: dict[str, SQLColumnExpression[Any]] = {
     "month": Incident.start_date,
@@ -186,11 +189,17 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
 
     def facet(self, query: IncidentFilters, key: str) -> list[dict[str, Any]]:
         """The commonest values of `key` among the records the filters find."""
-        _, statement = self.stats_statement(query, key)
+        _, statement = self.stats_statement(query, key, COUNTED)
         return facet_values(self.session, statement, key)
 
-    def stats_statement(self, query: IncidentFilters, group_by: str) -> tuple[list[str], AnySelect]:
-        """The keys grouped by, and the statement of `stats` (its plan is tested)."""
+    def stats_statement(
+        self,
+        query: IncidentFilters,
+        group_by: str,
+        measures: Mapping[str, SQLColumnExpression[Any]] = CASUALTY_SUMS,
+    ) -> tuple[list[str], AnySelect]:
+        """The keys grouped by, and the statement of `stats` (its plan is tested): `measures`
+        per group, the casualty sums unless told otherwise."""
         keys = group_keys(group_by, GROUP_KEYS)
         statement = self.filtered(select(Incident).where(Incident.deleted_at.is_(None)), query)
         columns = {key: self._group_column(key) for key in keys}
@@ -198,7 +207,7 @@ class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
             statement = statement.join(IncidentActor, IncidentActor.incident_id == Incident.id)
             statement = statement.join(Actor, Actor.id == IncidentActor.actor_id)
             columns["actor_id"] = Actor.id
-        return keys, grouping(statement, columns, CASUALTY_SUMS)
+        return keys, grouping(statement, columns, measures)
 
     def _group_column(self, key: str) -> SQLColumnExpression[Any]:
         if key == "month":
