@@ -1,4 +1,5 @@
-"""Command line: `python -m app serve | migrate | load-demo | import | keys create|list|revoke`."""
+"""Command line: `python -m app serve | migrate | load-demo | import | keys create|list|revoke |
+openapi`."""
 
 import argparse
 import json
@@ -20,6 +21,7 @@ from app.imports.schemas import ImportFormat, ImportMode
 from app.imports.service import import_file
 from app.keys.schemas import PREFIX_PATTERN, SCOPES, KeyCreate
 from app.keys.service import create_key, list_keys, revoke_key
+from app.main import create_app
 
 
 def migrate() -> None:
@@ -112,6 +114,11 @@ def serve() -> None:
     )
 
 
+def openapi() -> None:
+    """The OpenAPI document, as committed in openapi.json (frontends generate clients from it)."""
+    print(json.dumps(create_app().openapi(), ensure_ascii=False, indent=2))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -128,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     )  # fmt: skip
     imports.add_argument("--mapping", help='a JSON file pinning names to actors: {"name": "id"}')
     imports.add_argument("--report", help="write the whole report, as JSON, to this file")
+    commands.add_parser("openapi", help="print the OpenAPI document (as openapi.json holds it)")
     key_commands = commands.add_parser("keys", help="create, list or revoke API keys")
     key_actions = key_commands.add_subparsers(dest="action", required=True)
     create = key_actions.add_parser("create", help="create a key and print its token once")
@@ -145,6 +153,8 @@ def main(argv: list[str] | None = None) -> None:
         keys(args)
     elif args.command == "import":
         import_dataset(args)
+    elif args.command == "openapi":
+        openapi()
     else:
         load_demo_data(args.force)
 
