@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import SQLColumnExpression, func, label, nulls_last, select
 from sqlalchemy.orm import Session
 
@@ -27,11 +27,13 @@ MAX_GROUPS = 10_000
 def group_by_field(*keys: str) -> Any:
     """The `group_by` parameter of a domain that groups by these keys."""
     choice = "|".join(keys)
+    pairs = [f"{first},{second}" for first in keys for second in keys if first != second]
     return Field(
         max_length=100,
         pattern=f"^({choice})(,({choice}))?$",
         description=f"One or two comma-separated keys out of: {', '.join(keys)}.",
         examples=[",".join(keys[:2])],
+        json_schema_extra={"enum": [*keys, *pairs]},  # every choice, for clients' types
     )
 
 
@@ -57,6 +59,19 @@ class Stats(BaseModel):
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page of groups; null on the last."
     )
+
+
+def stats_of(name: str, **columns: Any) -> type[Stats]:
+    """The stats answer of a domain, as the document describes it: each group a row of these
+    columns (the keys asked for and their ids, and the sums), all but `count` present only
+    when grouped or summed by."""
+    fields: dict[str, Any] = {
+        "count": (int, Field(description="How many records the group holds.")),
+        **{column: (kind | None, Field(None)) for column, kind in columns.items()},
+    }
+    row = create_model(f"{name}Group", __config__=ConfigDict(extra="forbid"), **fields)
+    rows = (list[row], Field(description="One row per group, in key order."))
+    return create_model(name, __base__=Stats, data=rows)
 
 
 class Count(BaseModel):

@@ -34,6 +34,7 @@ from app.core.search import ids_matching
 from app.core.shapes import Linked, Shape
 from app.core.stats import GroupPage, facet_values, group_keys, grouped_rows, grouping
 from app.incidents.models import CasualtyCount, Incident, IncidentActor
+from app.incidents.schemas import CASUALTY_SUMS as SUMMED
 from app.incidents.schemas import IncidentFilters, IncidentQuery, IncidentRead, IncidentStatsQuery
 from app.negotiations.models import Agreement, NegotiationSession
 from app.sources.repository import cited, citing
@@ -85,11 +86,7 @@ INCIDENT_SHAPE = Shape(
 )  # fmt: skip
 CASUALTY_SUMS = {
     "count": func.count(Incident.id),
-    **{
-        f"{kind}_{bound}": func.sum(COLUMNS[f"{kind}_{bound}"])
-        for kind in ("killed", "injured")
-        for bound in ("low", "best", "high")
-    },
+    **{summed: func.sum(COLUMNS[summed]) for summed in SUMMED},
 }
 # A facet counts, and sums nothing.
 COUNTED = {"count": CASUALTY_SUMS["count"]}

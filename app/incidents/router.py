@@ -10,7 +10,6 @@ from app.api.idempotency import Idempotent
 from app.api.operations import STATS_RESPONSES, Operations
 from app.api.writes import WriteRoute
 from app.core.database import SessionDep
-from app.core.stats import Stats
 from app.history.schemas import ChangesPage, HistoryQuery
 from app.history.service import history_of
 from app.incidents.schemas import (
@@ -18,6 +17,7 @@ from app.incidents.schemas import (
     IncidentPage,
     IncidentQuery,
     IncidentRead,
+    IncidentStats,
     IncidentStatsQuery,
     IncidentUpdate,
 )
@@ -83,7 +83,7 @@ def incident_history(
 
 
 @router.get("/v1/stats/incidents", tags=["stats"], operation_id="incident_stats",
-            response_model=Stats, responses=STATS_RESPONSES)  # fmt: skip
+            response_model=IncidentStats, responses=STATS_RESPONSES)  # fmt: skip
 def incident_stats(
     request: Request, query: Annotated[IncidentStatsQuery, Query()], session: SessionDep
 ) -> Response:

@@ -31,7 +31,14 @@ from app.core.schemas import (
     ordered_after,
     patch_of,
 )
-from app.core.stats import StatsQuery, count_field, facet_field, group_by_field, tally_fields
+from app.core.stats import (
+    StatsQuery,
+    count_field,
+    facet_field,
+    group_by_field,
+    stats_of,
+    tally_fields,
+)
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 
 ActorRole = Literal["perpetrator", "target", "victim", "side"]
@@ -385,6 +392,18 @@ class IncidentQuery(IncidentFilters, ListQuery):
 
 
 IncidentPage = page_of(IncidentRead, **tally_fields())
+
+
+# What stats sum per group, besides counting.
+CASUALTY_SUMS = tuple(
+    f"{kind}_{bound}" for kind in ("killed", "injured") for bound in ("low", "best", "high")
+)
+IncidentStats = stats_of(
+    "IncidentStats",
+    **dict.fromkeys(("month", "year", "type", "governorate", "actor", "verification"), str),
+    actor_id=uuid.UUID,
+    **dict.fromkeys(CASUALTY_SUMS, int),
+)
 
 
 class IncidentStatsQuery(IncidentFilters, StatsQuery):

@@ -11,7 +11,6 @@ from app.api.operations import STATS_RESPONSES, Operations
 from app.api.writes import WriteRoute
 from app.core.database import SessionDep
 from app.core.errors import problem_responses
-from app.core.stats import Stats
 from app.history.schemas import ChangesPage, HistoryQuery
 from app.history.service import history_of
 from app.statements.codes import STATEMENT_TYPES
@@ -20,6 +19,7 @@ from app.statements.schemas import (
     StatementPage,
     StatementQuery,
     StatementRead,
+    StatementStats,
     StatementStatsQuery,
     StatementTypeRead,
     StatementUpdate,
@@ -95,7 +95,7 @@ def statement_history(
 
 
 @router.get("/v1/stats/statements", tags=["stats"], operation_id="statement_stats",
-            response_model=Stats, responses=STATS_RESPONSES)  # fmt: skip
+            response_model=StatementStats, responses=STATS_RESPONSES)  # fmt: skip
 def statement_stats(
     request: Request, query: Annotated[StatementStatsQuery, Query()], session: SessionDep
 ) -> Response:

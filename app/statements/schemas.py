@@ -25,7 +25,14 @@ from app.core.schemas import (
     many,
     patch_of,
 )
-from app.core.stats import StatsQuery, count_field, facet_field, group_by_field, tally_fields
+from app.core.stats import (
+    StatsQuery,
+    count_field,
+    facet_field,
+    group_by_field,
+    stats_of,
+    tally_fields,
+)
 from app.sources.schemas import CitationIn, CitationRead, citations_field
 from app.statements.codes import StatementTypeCode
 
@@ -147,6 +154,14 @@ class StatementQuery(StatementFilters, ListQuery):
 
 
 StatementPage = page_of(StatementRead, **tally_fields())
+
+
+StatementStats = stats_of(
+    "StatementStats",
+    **dict.fromkeys(("month", "type", "speaker", "target", "topic"), str),
+    speaker_id=uuid.UUID,
+    target_id=uuid.UUID,
+)
 
 
 class StatementStatsQuery(StatementFilters, StatsQuery):
