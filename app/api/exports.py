@@ -95,7 +95,7 @@ def stats_response(request: Request, keys: list[str], groups: GroupPage, fmt: st
         return JsonResponse(stats.model_dump(mode="json"), headers=link)
     buffer = io.StringIO()
     names = list(groups.rows[0]) if groups.rows else ["count"]
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer)
     writer.writerow(names)
     writer.writerows([defused(csv_cell(row[name])) for name in names] for row in groups.rows)
     response = _streamed(iter([BYTE_ORDER_MARK + buffer.getvalue()]), "csv", name)

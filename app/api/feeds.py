@@ -27,11 +27,11 @@ def feed(request: Request, resource: str, rows: list[JsonRow]) -> Response:
     query = request.url.query
     searched = ", ".join(f"{name} {value}" for name, value in request.query_params.multi_items()
                          if name not in UNSEARCHED)  # fmt: skip
-    text(root, "id", f"{TAG}{request.url.path}?{query}")
+    _text(root, "id", f"{TAG}{request.url.path}?{query}")
     title = f"Syria conflict record: {resource.replace('-', ' ')}"
-    text(root, "title", f"{title} ({searched})" if searched else title)
-    text(root, "updated", max((row["updated_at"] for row in rows), default=_now()))
-    link(root, public_link(request, request.url.path, query), rel="self", type=MEDIA_TYPE)
+    _text(root, "title", f"{title} ({searched})" if searched else title)
+    _text(root, "updated", max((row["updated_at"] for row in rows), default=_now()))
+    _link(root, public_link(request, request.url.path, query), rel="self", type=MEDIA_TYPE)
     SubElement(SubElement(root, "author"), "name").text = "Syria conflict record API"
     for row in rows:
         _entry(root, request, resource, row)
@@ -41,20 +41,20 @@ def feed(request: Request, resource: str, rows: list[JsonRow]) -> Response:
 
 def _entry(root: Element, request: Request, resource: str, row: JsonRow) -> None:
     entry = SubElement(root, "entry")
-    text(entry, "id", f"urn:uuid:{row['id']}")
-    text(entry, "title", _headline(row))
-    text(entry, "published", row["created_at"])
-    text(entry, "updated", row["updated_at"])
+    _text(entry, "id", f"urn:uuid:{row['id']}")
+    _text(entry, "title", _headline(row))
+    _text(entry, "published", row["created_at"])
+    _text(entry, "updated", row["updated_at"])
     record = public_link(request, f"/v1/{resource}/{row['id']}")
-    link(entry, record, rel="alternate", type="application/json")
+    _link(entry, record, rel="alternate", type="application/json")
     for citation in _citations(row):
         source = citation.get("source_url") or public_link(
             request, f"/v1/sources/{citation['source_id']}"
         )
-        link(entry, source, rel="related", title=citation.get("source_title") or "source")
+        _link(entry, source, rel="related", title=citation.get("source_title") or "source")
     summary = next((row[name] for name in SUMMARIES if row.get(name)), None)
     if summary:
-        text(entry, "summary", summary)
+        _text(entry, "summary", summary)
 
 
 def _headline(row: JsonRow) -> str:
@@ -82,11 +82,11 @@ def _citations(row: JsonRow) -> Iterable[JsonRow]:
             yield citation
 
 
-def text(parent: Element, tag: str, value: str) -> None:
+def _text(parent: Element, tag: str, value: str) -> None:
     SubElement(parent, tag).text = _xml_safe(value)
 
 
-def link(parent: Element, href: str, **attributes: str) -> None:
+def _link(parent: Element, href: str, **attributes: str) -> None:
     safe = {name: _xml_safe(value) for name, value in attributes.items()}
     SubElement(parent, "link", {"href": _xml_safe(href), **safe})
 

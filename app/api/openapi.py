@@ -42,12 +42,6 @@ HEADERS = {
     "RateLimit-Reset": _header("Seconds until the window ends.", _INTEGER),
     "RateLimit-Policy": _header("The limit and its window, `300;w=60`."),
 }
-RATE_LIMIT_HEADERS = (
-    "RateLimit-Limit",
-    "RateLimit-Remaining",
-    "RateLimit-Reset",
-    "RateLimit-Policy",
-)
 IF_NONE_MATCH = {
     "name": "If-None-Match",
     "in": "header",

@@ -149,21 +149,14 @@ class RecordRepository(ABC, Generic[M, Q]):
 
     def count(self, query: Q) -> Count:
         """How many records the list finds (`count=true`)."""
-        live = select(self.model.id).where(self.model.deleted_at.is_(None))
-        return counted(self.session, self.filtered(live, query))
-
-    def facet(self, query: Q, key: str) -> list[JsonRow]:
-        """The commonest values of `key` among the records the list finds (`facet=`): the
-        lists that offer facets say how."""
-        raise NotImplementedError(f"{self.model.__tablename__} have no facet {key}")
+        return counted(self.session, self.found(query))
 
     def newest(self, query: Q) -> list[JsonRow]:
         """The records the list finds that changed last, newest first, `limit` of them (a
         feed's entries)."""
-        live = select(self.model.id).where(self.model.deleted_at.is_(None))
         latest = [SortKey.of(self.model.updated_at, True), SortKey.of(self.model.id, True)]
-        found = self.filtered(live, query).order_by(*ordering(latest)).limit(query.limit)
-        return self.shape.shown(self.session.connection(), list(self.session.scalars(found)))
+        newest = self.found(query).order_by(*ordering(latest)).limit(query.limit)
+        return self.shape.shown(self.session.connection(), list(self.session.scalars(newest)))
 
     def missing(self, model: type[RecordMixin], record_ids: set[uuid.UUID]) -> set[uuid.UUID]:
         """Those of the ids that name no live record of `model`."""
@@ -172,8 +165,20 @@ class RecordRepository(ABC, Generic[M, Q]):
 
     def listed(self, query: Q) -> tuple[Select[uuid.UUID], list[SortKey]]:
         """The ids of the records the list finds, and the order its pages walk them in."""
+        return self.found(query), self.order(query)
+
+    def found(self, query: Q) -> Select[uuid.UUID]:
+        """The ids of the live records the list finds, in no order."""
         live = select(self.model.id).where(self.model.deleted_at.is_(None))
-        return self.filtered(live, query), self.order(query)
+        return self.filtered(live, query)
+
+
+class FacetedRepository(RecordRepository[M, Q]):
+    """A repository whose list also counts the values of some keys (`facet=`)."""
+
+    @abstractmethod
+    def facet(self, query: Q, key: str) -> list[JsonRow]:
+        """The commonest values of `key` among the records the list finds."""
 
 
 class UnfilteredRepository(RecordRepository[M, Q]):
@@ -233,8 +238,8 @@ class RecordService(ABC, Generic[M, C, Q]):
         tallied: JsonRow = {}
         if getattr(query, "count", False):
             tallied["count"] = self.repository.count(query).model_dump()
-        facets = getattr(query, "facet", [])
-        if facets:
+        facets = getattr(query, "facet", [])  # only the lists of faceted repositories take it
+        if facets and isinstance(self.repository, FacetedRepository):
             keys = dict.fromkeys(facets)
             tallied["facets"] = {key: self.repository.facet(query, key) for key in keys}
         return tallied

@@ -23,7 +23,7 @@ from app.core.dialect import changed_since, month_of, year_of
 from app.core.pagination import Part, SortKey
 from app.core.records import (
     RANK,
-    RecordRepository,
+    FacetedRepository,
     S,
     any_of,
     identified,
@@ -101,7 +101,7 @@ GROUP_KEYS: dict[str, SQLColumnExpression[Any]] = {
 }
 
 
-class IncidentRepository(RecordRepository[Incident, IncidentQuery]):
+class IncidentRepository(FacetedRepository[Incident, IncidentQuery]):
     model = Incident
     shape = INCIDENT_SHAPE
 

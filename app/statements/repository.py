@@ -10,7 +10,7 @@ from app.core.database import AnySelect
 from app.core.dialect import changed_since, month_of
 from app.core.pagination import SortKey
 from app.core.records import (
-    RecordRepository,
+    FacetedRepository,
     S,
     any_of,
     identified,
@@ -64,7 +64,7 @@ STATEMENT_SHAPE = Shape(
 )  # fmt: skip
 
 
-class StatementRepository(RecordRepository[Statement, StatementQuery]):
+class StatementRepository(FacetedRepository[Statement, StatementQuery]):
     model = Statement
     shape = STATEMENT_SHAPE
 

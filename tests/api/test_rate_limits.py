@@ -148,12 +148,13 @@ def test_the_server_refuses_several_workers_counting_apart(monkeypatch):
     assert "WORKERS=4 without REDIS_URL" in str(refused.value)
 
 
-async def test_a_forwarded_address_from_an_untrusted_peer_changes_nothing(database):
-    app = limited(database)
+@pytest.mark.parametrize("trusted", [[], ["192.0.2.1"]], ids=["no-proxy", "another-proxy"])
+async def test_a_forwarded_address_from_an_untrusted_peer_changes_nothing(database, trusted):
+    app = limited(database, forwarded_allow_ips=trusted)
     async with api_client(app, address=unique_address()) as client:
         statuses = [
             (
-                await client.get("/v1/actors", headers={"X-Forwarded-For": f"192.0.2.{n}"})
+                await client.get("/v1/actors", headers={"X-Forwarded-For": f"198.51.100.{n}"})
             ).status_code
             for n in range(5)
         ]
@@ -167,18 +168,6 @@ async def test_an_ipv6_network_counts_as_one_caller(database):
     for host in range(5):
         async with api_client(app, address=f"{network}::{host + 1:x}") as client:
             statuses.append((await client.get("/v1/actors")).status_code)
-    assert statuses == [200, 200, 200, 429, 429]
-
-
-async def test_a_forwarded_address_from_another_proxy_changes_nothing(database):
-    app = limited(database, forwarded_allow_ips=["192.0.2.1"])
-    async with api_client(app, address=unique_address()) as client:
-        statuses = [
-            (
-                await client.get("/v1/actors", headers={"X-Forwarded-For": f"198.51.100.{n}"})
-            ).status_code
-            for n in range(5)
-        ]
     assert statuses == [200, 200, 200, 429, 429]
 
 
